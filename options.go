@@ -1,0 +1,191 @@
+package cometchatcalls
+
+import (
+	"crypto/tls"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// An Option configures a Client or an AdminClient. Options are checked by New
+// and NewAdminClient; a bad one makes them fail with ERROR_INVALID_OPTION.
+type Option func(*config) error
+
+// config collects what the options set; New turns it into a Client.
+type config struct {
+	adminHost  string
+	clientHost string
+	store      SessionStore
+	httpClient *http.Client
+	timeout    time.Duration
+	retries    int
+	logger     *slog.Logger
+	userAgent  string
+}
+
+const (
+	defaultTimeout = 10 * time.Second
+	defaultRetries = 2
+)
+
+func defaultConfig() config {
+	return config{timeout: defaultTimeout, retries: defaultRetries}
+}
+
+// WithAdminHost replaces the admin ("api") base URL whole, version path
+// included, e.g. "https://proxy.example.com/cometchat/v3.0". It must be
+// https, or http to a loopback host (for emulators and tests), with no
+// user info, query or fragment.
+func WithAdminHost(baseURL string) Option {
+	return func(c *config) error {
+		u, err := parseBaseURL(baseURL)
+		if err != nil {
+			return err
+		}
+		c.adminHost = u
+		return nil
+	}
+}
+
+// WithClientHost replaces the client ("apiclient") base URL whole, under the
+// same rules as WithAdminHost. An AdminClient ignores it.
+func WithClientHost(baseURL string) Option {
+	return func(c *config) error {
+		u, err := parseBaseURL(baseURL)
+		if err != nil {
+			return err
+		}
+		c.clientHost = u
+		return nil
+	}
+}
+
+// WithSessionStore sets where the session persists; the default is a new
+// MemoryStore. Use a FileStore to keep users logged in across restarts. An
+// AdminClient ignores it.
+func WithSessionStore(s SessionStore) Option {
+	return func(c *config) error {
+		if s == nil {
+			return invalidOption("WithSessionStore: the store is nil")
+		}
+		c.store = s
+		return nil
+	}
+}
+
+// WithHTTPClient sets the HTTP client that carries the requests. The SDK
+// works on a shallow copy and never changes hc: it does not follow
+// redirects (credentials must never reach another host) and keeps no
+// cookies. hc's Transport is shared as given, so clients that share hc also
+// share its connection pool; an *http.Transport that skips certificate
+// verification or allows TLS older than 1.2 is refused.
+func WithHTTPClient(hc *http.Client) Option {
+	return func(c *config) error {
+		if hc == nil {
+			return invalidOption("WithHTTPClient: the HTTP client is nil")
+		}
+		if t, ok := hc.Transport.(*http.Transport); ok && t.TLSClientConfig != nil {
+			tc := t.TLSClientConfig
+			if tc.InsecureSkipVerify {
+				return invalidOption("WithHTTPClient: certificate verification must stay on (InsecureSkipVerify is set)")
+			}
+			if tc.MinVersion != 0 && tc.MinVersion < tls.VersionTLS12 {
+				return invalidOption("WithHTTPClient: TLS 1.2 is the minimum (MinVersion is lower)")
+			}
+		}
+		c.httpClient = hc
+		return nil
+	}
+}
+
+// WithTimeout bounds each attempt of each request (default 10 s). The
+// caller's context bounds the whole call, retries included.
+func WithTimeout(d time.Duration) Option {
+	return func(c *config) error {
+		if d <= 0 {
+			return invalidOption(fmt.Sprintf("WithTimeout: %v is not a positive duration", d))
+		}
+		c.timeout = d
+		return nil
+	}
+}
+
+// WithRetries sets how many extra attempts a retryable request gets
+// (default 2; 0 disables retries). Only requests that are safe to repeat are
+// retried: a connection that was never established, and answers 429, 502,
+// 503 and 504.
+func WithRetries(n int) Option {
+	return func(c *config) error {
+		if n < 0 {
+			return invalidOption(fmt.Sprintf("WithRetries: %d is negative", n))
+		}
+		c.retries = n
+		return nil
+	}
+}
+
+// WithLogger sets the logger for the SDK's debug lines (one per HTTP
+// attempt) and warnings (retries given up, failed implicit logouts, session
+// files moved aside). The default discards everything. No credential is ever
+// logged.
+func WithLogger(l *slog.Logger) Option {
+	return func(c *config) error {
+		if l == nil {
+			return invalidOption("WithLogger: the logger is nil")
+		}
+		c.logger = l
+		return nil
+	}
+}
+
+// WithUserAgent appends s to the SDK's own User-Agent, e.g. "myapp/1.2".
+func WithUserAgent(s string) Option {
+	return func(c *config) error {
+		if hasControl(s) {
+			return invalidOption("WithUserAgent: the value holds control characters")
+		}
+		c.userAgent = strings.TrimSpace(s)
+		return nil
+	}
+}
+
+func invalidOption(msg string) *Error { return newError(CodeInvalidOption, msg) }
+
+// parseBaseURL checks a base URL against the rules of WithAdminHost and
+// returns it without a trailing slash, ready for "{base}/{endpoint}".
+func parseBaseURL(raw string) (string, error) {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || u.Opaque != "" {
+		return "", invalidOption("base URL is not an absolute URL")
+	}
+	if u.User != nil {
+		return "", invalidOption("base URL must not contain user info")
+	}
+	if u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.ContainsAny(raw, "?#") {
+		return "", invalidOption(fmt.Sprintf("base URL %s://%s must not contain a query or fragment", u.Scheme, u.Host))
+	}
+	switch u.Scheme {
+	case "https":
+	case "http":
+		if !isLoopback(u.Hostname()) {
+			return "", invalidOption(fmt.Sprintf("base URL http://%s: plain http is allowed only to a loopback host", u.Host))
+		}
+	default:
+		return "", invalidOption(fmt.Sprintf("base URL with scheme %q: the scheme must be https", u.Scheme))
+	}
+	return strings.TrimRight(u.String(), "/"), nil
+}
+
+// isLoopback reports whether host is localhost or a loopback IP
+// (127.0.0.0/8, ::1).
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}

@@ -1,0 +1,131 @@
+package cometchatcalls
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+)
+
+// Session is what a SessionStore keeps for one app: the logged-in user and
+// the auth token that proves it.
+//
+// The auth token is a bearer credential. fmt and slog show a Session with the
+// token redacted; encoding/json does not (stores must be able to persist it),
+// so never log a Session through json.Marshal.
+type Session struct {
+	AppID     string
+	User      User
+	AuthToken string
+	CreatedAt time.Time
+}
+
+// String implements fmt.Stringer without revealing the token.
+func (s Session) String() string {
+	return fmt.Sprintf("Session{AppID:%q UID:%q AuthToken:%s CreatedAt:%s}",
+		s.AppID, s.User.UID, redacted, s.CreatedAt.Format(time.RFC3339))
+}
+
+// GoString implements fmt.GoStringer without revealing the token.
+func (s Session) GoString() string { return "cometchatcalls." + s.String() }
+
+// Format implements fmt.Formatter so that every verb goes through String.
+func (s Session) Format(f fmt.State, verb rune) {
+	if verb == 'v' && f.Flag('#') {
+		_, _ = f.Write([]byte(s.GoString()))
+		return
+	}
+	_, _ = f.Write([]byte(s.String()))
+}
+
+// LogValue implements slog.LogValuer without revealing the token.
+func (s Session) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("appId", s.AppID),
+		slog.String("uid", s.User.UID),
+		slog.String("authToken", redacted),
+		slog.Time("createdAt", s.CreatedAt),
+	)
+}
+
+// clone returns a deep copy of s.
+func (s *Session) clone() *Session {
+	c := *s
+	c.User = *s.User.clone()
+	return &c
+}
+
+// SessionStore persists the session of each app ID so that a logged-in user
+// survives a restart.
+//
+// Implementations must be safe for concurrent use by multiple goroutines.
+// Load returns (nil, nil) when no session is stored for appID; the *Session
+// it returns belongs to the caller, and Save must not keep a reference to the
+// value it is given (later changes to it must not change what is stored).
+// Delete of an app ID with no session is not an error. Errors are reported
+// to callers wrapped in an *Error with code ERROR_SESSION_STORE.
+//
+// cometchatcallstest.TestSessionStore checks an implementation against this
+// contract.
+type SessionStore interface {
+	Load(ctx context.Context, appID string) (*Session, error)
+	Save(ctx context.Context, s *Session) error
+	Delete(ctx context.Context, appID string) error
+}
+
+// MemoryStore is a SessionStore that keeps sessions in memory, so they last
+// as long as the process. It is the default store of a Client. The zero
+// value is ready to use.
+type MemoryStore struct {
+	mu       sync.Mutex
+	sessions map[string]*Session
+}
+
+// NewMemoryStore returns an empty MemoryStore.
+func NewMemoryStore() *MemoryStore { return &MemoryStore{} }
+
+// Load returns a copy of the session stored for appID, or (nil, nil).
+func (m *MemoryStore) Load(ctx context.Context, appID string) (*Session, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	s, ok := m.sessions[appID]
+	if !ok {
+		return nil, nil
+	}
+	return s.clone(), nil
+}
+
+// Save stores a copy of s under s.AppID, replacing any previous session.
+func (m *MemoryStore) Save(ctx context.Context, s *Session) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if s == nil {
+		return errNilSession
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.sessions == nil {
+		m.sessions = make(map[string]*Session)
+	}
+	m.sessions[s.AppID] = s.clone()
+	return nil
+}
+
+// Delete removes the session stored for appID, if any.
+func (m *MemoryStore) Delete(ctx context.Context, appID string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.sessions, appID)
+	return nil
+}
+
+// errNilSession is what stores answer to Save(ctx, nil).
+var errNilSession = newError(CodeSessionStore, "cannot save a nil session")
