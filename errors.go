@@ -32,6 +32,9 @@ type Error struct {
 	RetryAfter time.Duration
 
 	cause error
+	// neverSent marks a network error that happened before a connection
+	// existed: such a request is safe to send again.
+	neverSent bool
 }
 
 // Error returns one readable line: "cometchatcalls: CODE: message (HTTP 404)".

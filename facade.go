@@ -1,0 +1,111 @@
+package cometchatcalls
+
+import "context"
+
+// Login logs in with the default Client; see Client.Login.
+func Login(ctx context.Context, uid, authKey string) (*User, error) {
+	if c := Default(); c != nil {
+		return c.Login(ctx, uid, authKey)
+	}
+	return nil, notInitialized()
+}
+
+// LoginWithAuthToken logs in with the default Client; see Client.LoginWithAuthToken.
+func LoginWithAuthToken(ctx context.Context, authToken string) (*User, error) {
+	if c := Default(); c != nil {
+		return c.LoginWithAuthToken(ctx, authToken)
+	}
+	return nil, notInitialized()
+}
+
+// Logout logs out with the default Client; see Client.Logout.
+func Logout(ctx context.Context) error {
+	if c := Default(); c != nil {
+		return c.Logout(ctx)
+	}
+	return notInitialized()
+}
+
+// GetLoggedInUser returns the default Client's user; see Client.GetLoggedInUser.
+func GetLoggedInUser(ctx context.Context) (*User, error) {
+	if c := Default(); c != nil {
+		return c.GetLoggedInUser(ctx)
+	}
+	return nil, notInitialized()
+}
+
+// GetUserAuthToken returns the default Client's token; see Client.GetUserAuthToken.
+func GetUserAuthToken(ctx context.Context) (string, error) {
+	if c := Default(); c != nil {
+		return c.GetUserAuthToken(ctx)
+	}
+	return "", notInitialized()
+}
+
+// IsUserLoggedIn reports whether the default Client has a user; false before Init.
+func IsUserLoggedIn(ctx context.Context) bool {
+	if c := Default(); c != nil {
+		return c.IsUserLoggedIn(ctx)
+	}
+	return false
+}
+
+// LoginAsync is Login with callbacks; see Client.LoginAsync.
+func LoginAsync(ctx context.Context, uid, authKey string, onSuccess func(*User), onError func(*Error)) <-chan struct{} {
+	if c := Default(); c != nil {
+		return c.LoginAsync(ctx, uid, authKey, onSuccess, onError)
+	}
+	return failAsync(onError, notInitialized())
+}
+
+// LoginWithAuthTokenAsync is LoginWithAuthToken with callbacks; see Client.LoginWithAuthTokenAsync.
+func LoginWithAuthTokenAsync(ctx context.Context, authToken string, onSuccess func(*User), onError func(*Error)) <-chan struct{} {
+	if c := Default(); c != nil {
+		return c.LoginWithAuthTokenAsync(ctx, authToken, onSuccess, onError)
+	}
+	return failAsync(onError, notInitialized())
+}
+
+// LogoutAsync is Logout with callbacks; see Client.LogoutAsync.
+func LogoutAsync(ctx context.Context, onSuccess func(message string), onError func(*Error)) <-chan struct{} {
+	if c := Default(); c != nil {
+		return c.LogoutAsync(ctx, onSuccess, onError)
+	}
+	return failAsync(onError, notInitialized())
+}
+
+// GetLoggedInUserAsync is GetLoggedInUser with callbacks; see Client.GetLoggedInUserAsync.
+func GetLoggedInUserAsync(ctx context.Context, onSuccess func(*User), onError func(*Error)) <-chan struct{} {
+	if c := Default(); c != nil {
+		return c.GetLoggedInUserAsync(ctx, onSuccess, onError)
+	}
+	return failAsync(onError, notInitialized())
+}
+
+// AddLoginListener adds a listener to the default Client. Listeners added
+// before Init are kept and handed to the client Init makes; a later Init
+// carries the listeners of the client it replaces over to the new one.
+func AddLoginListener(id string, l LoginListener) {
+	initMu.Lock()
+	defer initMu.Unlock()
+	if c := Default(); c != nil {
+		c.AddLoginListener(id, l)
+		return
+	}
+	pendingListeners.add(id, l)
+}
+
+// RemoveLoginListener removes a listener from the default Client (or from
+// those waiting for Init).
+func RemoveLoginListener(id string) {
+	initMu.Lock()
+	defer initMu.Unlock()
+	if c := Default(); c != nil {
+		c.RemoveLoginListener(id)
+		return
+	}
+	pendingListeners.remove(id)
+}
+
+// pendingListeners holds the listeners added before Init (guarded by initMu).
+var pendingListeners listeners

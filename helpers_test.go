@@ -1,0 +1,162 @@
+package cometchatcalls
+
+import (
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// Test fixtures. The credentials are long and distinctive so that a leak
+// is easy to search for; test failures never print them.
+const (
+	testAppID   = "testapp123"
+	testUID     = "cometchat-uid-1"
+	testAuthKey = "authkey-5ecret-0123456789abcdef"
+	testToken   = "cometchat-uid-1_1700000000aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	testToken2  = "cometchat-uid-2_1700000001bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+	adminBase   = "https://admin.test/admin/v3.0"
+	clientBase  = "https://client.test/client/v3.0"
+)
+
+var (
+	tokenURL  = adminBase + "/users/" + testUID + "/auth_tokens"
+	token2URL = adminBase + "/users/cometchat-uid-2/auth_tokens"
+	meURL     = clientBase + "/me"
+)
+
+// setup returns a Client whose HTTP goes to its own mock transport, so
+// tests can run in parallel.
+func setup(t *testing.T, opts ...Option) (*Client, *httpmock.MockTransport) {
+	t.Helper()
+	mt := httpmock.NewMockTransport()
+	base := []Option{
+		WithHTTPClient(&http.Client{Transport: mt}),
+		WithAdminHost(adminBase),
+		WithClientHost(clientBase),
+	}
+	c, err := New(testAppID, "us", append(base, opts...)...)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = c.Close() })
+	return c, mt
+}
+
+func userJSON(uid, name string) map[string]any {
+	return map[string]any{
+		"uid": uid, "name": name, "status": "online", "role": "default",
+		"createdAt": 1630306819, "lastActiveAt": 1700000000,
+		// server-side extras the SDK ignores
+		"jwt": "x.y.z", "wsChannel": map[string]any{"identity": "id"}, "authToken": "ignored",
+	}
+}
+
+func dataResponder(status int, data any) httpmock.Responder {
+	return httpmock.NewJsonResponderOrPanic(status, map[string]any{"data": data})
+}
+
+func errorResponder(status int, code, msg string) httpmock.Responder {
+	return httpmock.NewJsonResponderOrPanic(status, map[string]any{
+		"error": map[string]any{"code": code, "message": msg, "source": "chat-api"},
+	})
+}
+
+func rawResponder(status int, contentType, body string) httpmock.Responder {
+	return func(*http.Request) (*http.Response, error) {
+		r := httpmock.NewStringResponse(status, body)
+		if contentType != "" {
+			r.Header.Set("Content-Type", contentType)
+		}
+		return r, nil
+	}
+}
+
+// mockLogin registers the two requests of a uid + key login for uid/token.
+func mockLogin(mt *httpmock.MockTransport, uid, name, token string) {
+	mt.RegisterResponder(http.MethodPost, adminBase+"/users/"+uid+"/auth_tokens",
+		dataResponder(200, map[string]any{"uid": uid, "authToken": token, "createdAt": 1700000000}))
+	mt.RegisterMatcherResponder(http.MethodPut, meURL, httpmock.HeaderIs("authToken", token),
+		dataResponder(200, userJSON(uid, name)))
+}
+
+// mockLogout answers DELETE /me for any token.
+func mockLogout(mt *httpmock.MockTransport) {
+	mt.RegisterResponder(http.MethodDelete, meURL,
+		dataResponder(200, map[string]any{"success": true, "message": "Logged out"}))
+}
+
+func calls(mt *httpmock.MockTransport, method, url string) int {
+	return mt.GetCallCountInfo()[method+" "+url]
+}
+
+// recorder captures the requests a mock transport sees (with their bodies).
+type recorder struct {
+	mu   sync.Mutex
+	reqs []recorded
+}
+
+type recorded struct {
+	Method, URL string
+	Header      http.Header
+	Body        []byte
+}
+
+func (r *recorder) wrap(next httpmock.Responder) httpmock.Responder {
+	return func(req *http.Request) (*http.Response, error) {
+		var body []byte
+		if req.Body != nil {
+			body, _ = io.ReadAll(req.Body)
+		}
+		r.mu.Lock()
+		r.reqs = append(r.reqs, recorded{req.Method, req.URL.String(), req.Header.Clone(), body})
+		r.mu.Unlock()
+		return next(req)
+	}
+}
+
+func (r *recorder) all() []recorded {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]recorded(nil), r.reqs...)
+}
+
+func assertJSONBody(t *testing.T, body []byte, want map[string]any) {
+	t.Helper()
+	var got map[string]any
+	require.NoError(t, json.Unmarshal(body, &got), "body is not JSON")
+	assert.Equal(t, want, got)
+}
+
+// assertNoSecret fails if s contains any of the test credentials, without
+// printing s (it could hold one).
+func assertNoSecret(t *testing.T, where, s string, secrets ...string) {
+	t.Helper()
+	if len(secrets) == 0 {
+		secrets = []string{testAuthKey, testToken, testToken2}
+	}
+	for i, sec := range secrets {
+		if strings.Contains(s, sec) {
+			t.Errorf("%s contains secret #%d", where, i)
+		}
+	}
+}
+
+// newTestLogger logs everything, as text, into w.
+func newTestLogger(w io.Writer) *slog.Logger {
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+func requireCode(t *testing.T, err error, code string) *Error {
+	t.Helper()
+	require.Error(t, err)
+	var e *Error
+	require.ErrorAs(t, err, &e)
+	require.Equal(t, code, e.Code, "message: %s", e.Message)
+	return e
+}
