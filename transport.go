@@ -167,8 +167,12 @@ func (t *transport) close() {
 // do sends req, retrying what is safe, and decodes the "data" of a
 // successful answer into out (which may be nil to ignore it).
 func do[T any](ctx context.Context, t *transport, req *request, out *T) *Error {
-	env := envelope[T]{Data: out}
 	for attempt := 0; ; attempt++ {
+		// Each attempt decodes into a clean envelope and a zeroed out: a
+		// failed answer must leave nothing behind for the next one.
+		var zero T
+		*out = zero
+		env := envelope[T]{Data: out}
 		err := t.attempt(ctx, req, attempt, &env)
 		if err == nil {
 			return nil
