@@ -1,0 +1,91 @@
+// Package exampleenv decides where the examples run: against real CometChat
+// when COMETCHAT_* variables are set, or against the embedded emulator
+// (package cometchatcallstest) when none is, so that every example works on
+// a fresh machine with no account and no network.
+package exampleenv
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/cometchat-go/cometchatcalls"
+	"github.com/cometchat-go/cometchatcalls/cometchatcallstest"
+)
+
+// Environment variables the examples read. The library itself reads none.
+const (
+	VarAppID   = "COMETCHAT_APP_ID"
+	VarRegion  = "COMETCHAT_REGION"
+	VarAuthKey = "COMETCHAT_AUTH_KEY"
+	VarAPIKey  = "COMETCHAT_API_KEY"
+)
+
+// Target is a CometChat app to talk to, real or emulated. Its keys are
+// credentials: examples pass them to the SDK and never print them.
+type Target struct {
+	AppID   string
+	Region  string
+	AuthKey string // for Login; empty when not needed
+	APIKey  string // REST API key for AdminClient; empty when not needed
+	// Options point a Client or AdminClient at the target (empty for real
+	// CometChat, whose default hosts the SDK knows).
+	Options  []cometchatcalls.Option
+	Emulated bool
+
+	server *cometchatcallstest.Server
+}
+
+// MissingError says which variables a partly configured environment lacks.
+type MissingError struct{ Vars []string }
+
+func (e *MissingError) Error() string {
+	return "missing environment variables: " + strings.Join(e.Vars, ", ") +
+		" (set all of them to use your CometChat app, or none to use the embedded emulator)"
+}
+
+// FromEnv returns the real app described by the variables named in need
+// (plus VarAppID and VarRegion), or, when none of the COMETCHAT_* variables
+// is set, a fresh emulator. Some but not all set is a *MissingError. It
+// tells out which one it chose.
+func FromEnv(out io.Writer, getenv func(string) string, need ...string) (*Target, error) {
+	vars := append([]string{VarAppID, VarRegion}, need...)
+	var missing []string
+	anySet := false
+	for _, v := range []string{VarAppID, VarRegion, VarAuthKey, VarAPIKey} {
+		if getenv(v) != "" {
+			anySet = true
+		}
+	}
+	if !anySet {
+		srv := cometchatcallstest.NewServer()
+		fmt.Fprintln(out, "No COMETCHAT_* variables set: using the embedded CometChat emulator at", srv.URL())
+		return &Target{
+			AppID: srv.AppID(), Region: srv.Region(), AuthKey: srv.AuthKey(), APIKey: srv.APIKey(),
+			Options: srv.ClientOptions(), Emulated: true, server: srv,
+		}, nil
+	}
+	for _, v := range vars {
+		if getenv(v) == "" {
+			missing = append(missing, v)
+		}
+	}
+	if missing != nil {
+		return nil, &MissingError{Vars: missing}
+	}
+	fmt.Fprintf(out, "Using CometChat app %s in region %s\n", getenv(VarAppID), getenv(VarRegion))
+	return &Target{
+		AppID: getenv(VarAppID), Region: getenv(VarRegion),
+		AuthKey: getenv(VarAuthKey), APIKey: getenv(VarAPIKey),
+	}, nil
+}
+
+// Server returns the emulator, or nil for real CometChat.
+func (t *Target) Server() *cometchatcallstest.Server { return t.server }
+
+// Close stops the emulator, if one was started.
+func (t *Target) Close() {
+	if t.server != nil {
+		t.server.Close()
+	}
+}

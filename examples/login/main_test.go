@@ -1,0 +1,46 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+func noEnv(string) string { return "" }
+
+func TestRun_OnTheEmulator(t *testing.T) {
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), []string{"-uid", "cometchat-uid-3"}, &out, &errOut, noEnv)
+	assert.Equal(t, 0, code, errOut.String())
+	assert.Contains(t, out.String(), "using the embedded CometChat emulator")
+	assert.Contains(t, out.String(), "Logged in as Nancy Grace (uid cometchat-uid-3, status online)\nLogged out\n")
+	assert.NotContains(t, out.String(), "emulator-auth-key")
+}
+
+func TestRun_UnknownUser(t *testing.T) {
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), []string{"-uid", "nobody-here"}, &out, &errOut, noEnv)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errOut.String(), "ERR_UID_NOT_FOUND")
+}
+
+func TestRun_PartialEnvironmentExits2(t *testing.T) {
+	env := map[string]string{"COMETCHAT_APP_ID": "abc"}
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), nil, &out, &errOut, func(k string) string { return env[k] })
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut.String(), "COMETCHAT_REGION")
+	assert.Contains(t, errOut.String(), "COMETCHAT_AUTH_KEY")
+	assert.False(t, strings.Contains(out.String(), "Logged in"))
+}
+
+func TestRun_BadFlagExits2(t *testing.T) {
+	var out, errOut bytes.Buffer
+	assert.Equal(t, 2, run(context.Background(), []string{"-nope"}, &out, &errOut, noEnv))
+}
