@@ -27,9 +27,8 @@ const (
 )
 
 var (
-	tokenURL  = adminBase + "/users/" + testUID + "/auth_tokens"
-	token2URL = adminBase + "/users/cometchat-uid-2/auth_tokens"
-	meURL     = clientBase + "/me"
+	tokenURL = adminBase + "/users/" + testUID + "/auth_tokens"
+	meURL    = clientBase + "/me"
 )
 
 // setup returns a Client whose HTTP goes to its own mock transport, so
