@@ -1,0 +1,123 @@
+package cometchatcallstest
+
+import (
+	"net/http"
+	"time"
+)
+
+// Request is one request as the server received it, recorded in arrival
+// order whatever its answer (faults, rate limits and errors included).
+//
+// The values of the credential headers (apiKey, authToken and
+// Authorization, any case) are masked: "****" followed by the last four
+// characters for a value of 12 characters or more, else "****". Credential
+// tells which credential was sent without revealing it.
+type Request struct {
+	Method   string
+	Path     string // decoded, as in url.URL.Path
+	RawPath  string // as sent on the wire (url.URL.EscapedPath)
+	RawQuery string
+	Header   http.Header // canonical names (Apikey, Authtoken, Appid); credentials masked
+	Body     []byte      // at most 1 MiB
+	// Role is RoleAdmin for paths under /admin/v3.0/, RoleClient under
+	// /client/v3.0/, "" otherwise.
+	Role string
+	// Credential is the kind of credential the request carried for its
+	// role, as the server saw it on arrival: one of the Credential…
+	// constants.
+	Credential string
+	// Time is when the request arrived, on the server's clock.
+	Time time.Time
+}
+
+// The values of Request.Credential.
+const (
+	CredentialNone      = ""           // no credential header for the role
+	CredentialAuthKey   = "auth-key"   // apiKey: the auth key
+	CredentialAPIKey    = "api-key"    // apiKey: the REST API key
+	CredentialAuthToken = "auth-token" // authToken: a valid token
+	CredentialUnknown   = "unknown"    // a key or token the server does not know
+)
+
+// Requests returns a copy of the request log, oldest first.
+func (s *Server) Requests() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Request, len(s.log))
+	for i, r := range s.log {
+		r.Header = r.Header.Clone()
+		r.Body = append([]byte(nil), r.Body...)
+		out[i] = r
+	}
+	return out
+}
+
+// ResetRequests empties the request log.
+func (s *Server) ResetRequests() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.log = nil
+}
+
+// record builds the log entry of r; the caller holds s.mu.
+func (s *Server) record(r *http.Request, body []byte) Request {
+	role := roleOf(r.URL.Path)
+	return Request{
+		Method:     r.Method,
+		Path:       r.URL.Path,
+		RawPath:    r.URL.EscapedPath(),
+		RawQuery:   r.URL.RawQuery,
+		Header:     maskHeader(r.Header),
+		Body:       append([]byte(nil), body...),
+		Role:       role,
+		Credential: s.credential(r.Header, role),
+		Time:       s.cfg.clock(),
+	}
+}
+
+// credential classifies the credential r carries for role.
+func (s *Server) credential(h http.Header, role string) string {
+	switch role {
+	case RoleAdmin:
+		switch key := h.Get(headerAPIKey); key {
+		case "":
+			return CredentialNone
+		case s.cfg.authKey:
+			return CredentialAuthKey
+		case s.cfg.apiKey:
+			return CredentialAPIKey
+		}
+		return CredentialUnknown
+	case RoleClient:
+		token := h.Get(headerAuthToken)
+		switch {
+		case token == "":
+			return CredentialNone
+		case s.store.known(token):
+			return CredentialAuthToken
+		}
+		return CredentialUnknown
+	}
+	return CredentialNone
+}
+
+// maskHeader returns a copy of h with credential values masked.
+func maskHeader(h http.Header) http.Header {
+	c := h.Clone()
+	for _, name := range []string{headerAPIKey, headerAuthToken, "Authorization"} {
+		key := http.CanonicalHeaderKey(name)
+		for i, v := range c[key] {
+			c[key][i] = mask(v)
+		}
+	}
+	return c
+}
+
+// mask hides a credential, keeping its last four characters when it is
+// long enough for them not to give it away.
+func mask(v string) string {
+	if len(v) < 12 {
+		return "****"
+	}
+	return "****" + v[len(v)-4:]
+}

@@ -1,0 +1,397 @@
+package cometchatcallstest
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/cometchat-go/cometchatcalls"
+)
+
+// maxTokensPerUser is how many auth tokens a user keeps: issuing one more
+// revokes the oldest, as CometChat keeps "the newest 100".
+const maxTokensPerUser = 100
+
+// store is the emulator's state: users and their auth tokens. Every method
+// takes the lock; stored users are never changed in place except for their
+// presence fields, and Metadata and Tags are never shared with callers.
+type store struct {
+	mu     sync.Mutex
+	now    func() time.Time
+	users  map[string]*userRecord
+	tokens map[string]string // auth token → uid
+}
+
+type userRecord struct {
+	user          cometchatcalls.User // Metadata and Tags owned, never mutated
+	updatedAt     int64
+	deactivatedAt int64
+	tokens        []tokenRecord // oldest first
+}
+
+type tokenRecord struct {
+	token     string
+	createdAt int64
+}
+
+func newStore(now func() time.Time) *store {
+	st := &store{now: now, users: map[string]*userRecord{}, tokens: map[string]string{}}
+	for _, u := range sampleUsers() {
+		st.users[u.UID] = &userRecord{user: u, updatedAt: u.CreatedAt}
+	}
+	return st
+}
+
+// sampleCreatedAt is the creation time of the sample users (2021-01-01 UTC),
+// fixed so that answers are reproducible.
+const sampleCreatedAt = 1609459200
+
+// sampleUsers returns the five users every new CometChat app starts with.
+func sampleUsers() []cometchatcalls.User {
+	names := []string{"Andrew Joseph", "George Alan", "Nancy Grace", "Susan Marie", "John Paul"}
+	users := make([]cometchatcalls.User, len(names))
+	for i, name := range names {
+		uid := "cometchat-uid-" + strconv.Itoa(i+1)
+		users[i] = cometchatcalls.User{
+			UID:       uid,
+			Name:      name,
+			Avatar:    "https://assets.cometchat.io/sampleapp/v2/users/" + uid + ".webp",
+			Status:    cometchatcalls.StatusOffline,
+			Role:      "default",
+			CreatedAt: sampleCreatedAt,
+		}
+	}
+	return users
+}
+
+// validUID reports whether uid follows CometChat's documented rule:
+// 1 to 100 characters from [A-Za-z0-9_-].
+func validUID(uid string) bool {
+	if uid == "" || len(uid) > 100 {
+		return false
+	}
+	for i := 0; i < len(uid); i++ {
+		c := uid[i]
+		ok := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-'
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// checkNewUser validates u as POST /users does.
+func checkNewUser(u cometchatcalls.User) *apiError {
+	switch {
+	case u.UID == "":
+		return errBadRequest(map[string]string{"uid": "The uid field is required."}, "Failed to validate the data sent with the request: the uid field is required.")
+	case !validUID(u.UID):
+		return errBadRequest(map[string]string{"uid": "The uid may only contain letters, numbers, underscores and hyphens, at most 100 characters."},
+			"Failed to validate the data sent with the request: the uid %q is invalid.", u.UID)
+	case u.Name == "":
+		return errBadRequest(map[string]string{"name": "The name field is required."}, "Failed to validate the data sent with the request: the name field is required.")
+	}
+	return nil
+}
+
+// ownCopy returns u with Metadata and Tags copied, Metadata through a JSON
+// round trip so that it holds only what the wire can carry.
+func ownCopy(u cometchatcalls.User) (cometchatcalls.User, *apiError) {
+	if u.Metadata != nil {
+		b, err := json.Marshal(u.Metadata)
+		var m map[string]any
+		if err == nil {
+			err = json.Unmarshal(b, &m)
+		}
+		if err != nil {
+			return u, errBadRequest(map[string]string{"metadata": "The metadata must be a JSON object."}, "Failed to validate the data sent with the request: %v.", err)
+		}
+		u.Metadata = m
+	}
+	if u.Tags != nil {
+		u.Tags = append([]string(nil), u.Tags...)
+	}
+	return u, nil
+}
+
+// create adds a user; with withToken it also issues an auth token.
+func (st *store) create(u cometchatcalls.User, withToken bool) (userView, string, *apiError) {
+	if e := checkNewUser(u); e != nil {
+		return userView{}, "", e
+	}
+	u, e := ownCopy(u)
+	if e != nil {
+		return userView{}, "", e
+	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if _, ok := st.users[u.UID]; ok { // deactivated users keep their uid
+		return userView{}, "", errUIDAlreadyExists(u.UID)
+	}
+	now := st.now().Unix()
+	if u.Role == "" {
+		u.Role = "default"
+	}
+	if u.Status == "" {
+		u.Status = cometchatcalls.StatusOffline
+	}
+	if u.CreatedAt == 0 {
+		u.CreatedAt = now
+	}
+	rec := &userRecord{user: u, updatedAt: now}
+	st.users[u.UID] = rec
+	token := ""
+	if withToken {
+		token = st.issueLocked(rec).token
+	}
+	return rec.view(), token, nil
+}
+
+// active returns the user uid unless it is unknown or deactivated. The
+// caller holds the lock.
+func (st *store) active(uid string) (*userRecord, *apiError) {
+	rec, ok := st.users[uid]
+	if !ok || rec.deactivatedAt != 0 {
+		return nil, errUIDNotFound(uid)
+	}
+	return rec, nil
+}
+
+// get returns the user uid as GET /users/{uid} shows it.
+func (st *store) get(uid string) (userView, *apiError) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	rec, e := st.active(uid)
+	if e != nil {
+		return userView{}, e
+	}
+	return rec.view(), nil
+}
+
+// user returns a deep copy of the active user uid.
+func (st *store) user(uid string) (cometchatcalls.User, bool) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	rec, e := st.active(uid)
+	if e != nil {
+		return cometchatcalls.User{}, false
+	}
+	u, _ := ownCopy(rec.user) // stored metadata always survives the round trip
+	return u, true
+}
+
+// remove deletes the user uid for good (permanent) or deactivates it; both
+// revoke all its tokens. A deactivated user can still be deleted for good.
+func (st *store) remove(uid string, permanent bool) *apiError {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	rec, ok := st.users[uid]
+	if !ok || (!permanent && rec.deactivatedAt != 0) {
+		return errUIDNotFound(uid)
+	}
+	st.flushLocked(rec)
+	if permanent {
+		delete(st.users, uid)
+		return nil
+	}
+	now := st.now().Unix()
+	rec.deactivatedAt, rec.updatedAt = now, now
+	rec.user.Status = cometchatcalls.StatusOffline
+	return nil
+}
+
+// newToken returns a fresh token in CometChat's format:
+// {uid}_{unix seconds}{40 lowercase hex digits}.
+func newToken(uid string, now int64) string {
+	var b [20]byte
+	_, _ = rand.Read(b[:]) // never fails since Go 1.24
+	return uid + "_" + strconv.FormatInt(now, 10) + hex.EncodeToString(b[:])
+}
+
+// issueLocked creates a token for rec, revoking the oldest beyond
+// maxTokensPerUser. The caller holds the lock.
+func (st *store) issueLocked(rec *userRecord) tokenRecord {
+	now := st.now().Unix()
+	t := tokenRecord{token: newToken(rec.user.UID, now), createdAt: now}
+	for st.tokens[t.token] != "" {
+		t.token = newToken(rec.user.UID, now)
+	}
+	rec.tokens = append(rec.tokens, t)
+	st.tokens[t.token] = rec.user.UID
+	if n := len(rec.tokens) - maxTokensPerUser; n > 0 {
+		for _, old := range rec.tokens[:n] {
+			delete(st.tokens, old.token)
+		}
+		rec.tokens = append([]tokenRecord(nil), rec.tokens[n:]...)
+	}
+	return t
+}
+
+// issue answers POST /users/{uid}/auth_tokens: without force the newest
+// existing token is returned when there is one.
+func (st *store) issue(uid string, force bool) (tokenView, *apiError) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	rec, e := st.active(uid)
+	if e != nil {
+		return tokenView{}, e
+	}
+	if !force && len(rec.tokens) > 0 {
+		return rec.tokenView(rec.tokens[len(rec.tokens)-1]), nil
+	}
+	return rec.tokenView(st.issueLocked(rec)), nil
+}
+
+// list returns the tokens of uid, newest first.
+func (st *store) list(uid string) ([]tokenView, *apiError) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	rec, e := st.active(uid)
+	if e != nil {
+		return nil, e
+	}
+	views := make([]tokenView, 0, len(rec.tokens))
+	for i := len(rec.tokens) - 1; i >= 0; i-- {
+		views = append(views, rec.tokenView(rec.tokens[i]))
+	}
+	return views, nil
+}
+
+// findLocked returns the index of token among rec's tokens, or -1.
+func (rec *userRecord) findLocked(token string) int {
+	for i, t := range rec.tokens {
+		if t.token == token {
+			return i
+		}
+	}
+	return -1
+}
+
+// token answers GET /users/{uid}/auth_tokens/{authToken}.
+func (st *store) token(uid, token string) (tokenView, *apiError) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	rec, e := st.active(uid)
+	if e != nil {
+		return tokenView{}, e
+	}
+	i := rec.findLocked(token)
+	if i < 0 {
+		return tokenView{}, errRESTTokenNotFound(uid, token)
+	}
+	return rec.tokenView(rec.tokens[i]), nil
+}
+
+// revoke removes one token of the active user uid.
+func (st *store) revoke(uid, token string) *apiError {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	rec, e := st.active(uid)
+	if e != nil {
+		return e
+	}
+	if !st.revokeLocked(rec, token) {
+		return errRESTTokenNotFound(uid, token)
+	}
+	return nil
+}
+
+// revokeLocked removes token from rec and reports whether it was there.
+func (st *store) revokeLocked(rec *userRecord, token string) bool {
+	i := rec.findLocked(token)
+	if i < 0 {
+		return false
+	}
+	rec.tokens = append(rec.tokens[:i:i], rec.tokens[i+1:]...)
+	delete(st.tokens, token)
+	return true
+}
+
+// flush removes every token of the active user uid.
+func (st *store) flush(uid string) *apiError {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	rec, e := st.active(uid)
+	if e != nil {
+		return e
+	}
+	st.flushLocked(rec)
+	return nil
+}
+
+func (st *store) flushLocked(rec *userRecord) {
+	for _, t := range rec.tokens {
+		delete(st.tokens, t.token)
+	}
+	rec.tokens = nil
+}
+
+// authTokens returns the tokens of uid, newest first (nil for an unknown
+// or deactivated user).
+func (st *store) authTokens(uid string) []string {
+	views, _ := st.list(uid)
+	var tokens []string
+	for _, v := range views {
+		tokens = append(tokens, v.AuthToken)
+	}
+	return tokens
+}
+
+// known reports whether token is a valid auth token.
+func (st *store) known(token string) bool {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.tokens[token] != ""
+}
+
+// owner returns the user a valid token belongs to; the caller holds the lock.
+func (st *store) ownerLocked(token string) (*userRecord, *apiError) {
+	uid := st.tokens[token]
+	if uid == "" {
+		return nil, errAuthTokenNotFound(token)
+	}
+	return st.users[uid], nil // tokens of removed users are revoked with them
+}
+
+// me answers /me: GET leaves the user as it is, PUT (login) marks it online.
+func (st *store) me(token string, login bool) (userView, *apiError) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	rec, e := st.ownerLocked(token)
+	if e != nil {
+		return userView{}, e
+	}
+	if login {
+		rec.user.Status = cometchatcalls.StatusOnline
+		rec.user.LastActiveAt = st.now().Unix()
+	}
+	return rec.view(), nil
+}
+
+// logout revokes token (DELETE /me) and marks its user offline.
+func (st *store) logout(token string) *apiError {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	rec, e := st.ownerLocked(token)
+	if e != nil {
+		return e
+	}
+	st.revokeLocked(rec, token)
+	rec.user.Status = cometchatcalls.StatusOffline
+	return nil
+}
+
+// revokeAny revokes token whoever owns it.
+func (st *store) revokeAny(token string) *apiError {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	rec, e := st.ownerLocked(token)
+	if e != nil {
+		return e
+	}
+	st.revokeLocked(rec, token)
+	return nil
+}
