@@ -167,13 +167,21 @@ func (t *transport) close() {
 // do sends req, retrying what is safe, and decodes the "data" of a
 // successful answer into out (which may be nil to ignore it).
 func do[T any](ctx context.Context, t *transport, req *request, out *T) *Error {
-	for attempt := 0; ; attempt++ {
-		// Each attempt decodes into a clean envelope and a zeroed out: a
-		// failed answer must leave nothing behind for the next one.
+	// Each attempt decodes into a clean envelope and a zeroed out: a
+	// failed answer must leave nothing behind for the next one.
+	return doEnvelope(ctx, t, req, func() envelopeView {
 		var zero T
 		*out = zero
-		env := envelope[T]{Data: out}
-		err := t.attempt(ctx, req, attempt, &env)
+		return &envelope[T]{Data: out}
+	})
+}
+
+// doEnvelope is do for a caller that needs more of the answer than "data"
+// (a list's "meta"): fresh returns a clean envelope for each attempt, and
+// the last one it returned holds the successful answer.
+func doEnvelope(ctx context.Context, t *transport, req *request, fresh func() envelopeView) *Error {
+	for attempt := 0; ; attempt++ {
+		err := t.attempt(ctx, req, attempt, fresh())
 		if err == nil {
 			return nil
 		}
