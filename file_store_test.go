@@ -1,0 +1,730 @@
+package cometchatcalls
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gofrs/flock"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// fsToken is the token of the sessions these tests save. Tests check that
+// it never shows up in an error or a log line.
+const fsToken = "filestore-secret-token-0123456789"
+
+func fsSession(appID string) *Session {
+	return &Session{
+		AppID: appID,
+		User: User{
+			UID:      "uid-" + appID,
+			Name:     "User " + appID,
+			Status:   StatusOnline,
+			Metadata: map[string]any{"nested": map[string]any{"n": float64(1)}, "list": []any{"x"}},
+			Tags:     []string{"t1", "t2"},
+		},
+		AuthToken: fsToken + "-" + appID,
+		CreatedAt: time.Date(2025, 1, 2, 3, 4, 5, 678, time.UTC),
+	}
+}
+
+// fsPath returns a session file path in a fresh temporary directory.
+func fsPath(t testing.TB) string {
+	t.Helper()
+	return filepath.Join(t.TempDir(), "sessions.json")
+}
+
+// fsAssertSame compares two sessions without printing their tokens.
+func fsAssertSame(t *testing.T, want, got *Session) {
+	t.Helper()
+	require.NotNil(t, got, "no session")
+	assert.Equal(t, want.AppID, got.AppID)
+	assert.Equal(t, want.User, got.User)
+	assert.True(t, want.AuthToken == got.AuthToken, "token mismatch")
+	assert.True(t, want.CreatedAt.Equal(got.CreatedAt), "CreatedAt: want %s, got %s", want.CreatedAt, got.CreatedAt)
+}
+
+// fsDecodeFile reads the file the way a reader would and fails on anything
+// that is not a valid document.
+func fsDecodeFile(t *testing.T, path string) *fileDoc {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	doc, err := decodeFileStore(data)
+	require.NoError(t, err)
+	return doc
+}
+
+// fsAssertNoToken fails if s contains a token of these tests, without
+// printing s.
+func fsAssertNoToken(t *testing.T, where, s string) {
+	t.Helper()
+	if strings.Contains(s, fsToken) || strings.Contains(s, "corrupt-file-token") {
+		t.Errorf("%s contains a token", where)
+	}
+}
+
+func TestFileStore_RoundTrip(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	path := fsPath(t)
+	f := NewFileStore(path)
+	assert.Equal(t, path, f.Path())
+
+	want := fsSession("app1")
+	want.CreatedAt = time.Date(2025, 1, 2, 3, 4, 5, 678, time.FixedZone("x", -7*3600))
+	require.NoError(t, f.Save(ctx, want))
+
+	got, err := NewFileStore(path).Load(ctx, "app1") // a new store reads the file
+	require.NoError(t, err)
+	fsAssertSame(t, want, got)
+	assert.Equal(t, time.UTC, got.CreatedAt.Location(), "times come back in UTC")
+
+	// The file has the documented shape.
+	var raw map[string]any
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(data, &raw))
+	assert.Equal(t, float64(1), raw["version"])
+	rec := raw["sessions"].(map[string]any)["app1"].(map[string]any)
+	assert.Equal(t, "app1", rec["appId"])
+	assert.Equal(t, "uid-app1", rec["user"].(map[string]any)["uid"])
+	assert.Equal(t, "2025-01-02T10:04:05.000000678Z", rec["createdAt"])
+}
+
+func TestFileStore_LoadWithoutFileIsNilAndCreatesNothing(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "missing")
+	f := NewFileStore(filepath.Join(dir, "sessions.json"))
+	got, err := f.Load(context.Background(), "app1")
+	require.NoError(t, err)
+	assert.Nil(t, got)
+	require.NoError(t, f.Delete(context.Background(), "app1"))
+	_, err = os.Stat(dir)
+	assert.ErrorIs(t, err, fs.ErrNotExist, "Load and Delete must not create the directory")
+}
+
+func TestFileStore_Permissions(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("Unix permissions")
+	}
+	t.Parallel()
+	ctx := context.Background()
+	root := t.TempDir()
+	path := filepath.Join(root, "a", "b", "sessions.json")
+	f := NewFileStore(path)
+	require.NoError(t, f.Save(ctx, fsSession("app1")))
+
+	for _, d := range []string{filepath.Join(root, "a"), filepath.Join(root, "a", "b")} {
+		info, err := os.Stat(d)
+		require.NoError(t, err)
+		assert.Equal(t, fs.FileMode(0o700), info.Mode().Perm(), d)
+	}
+	for _, p := range []string{path, path + ".lock"} {
+		info, err := os.Stat(p)
+		require.NoError(t, err)
+		assert.Equal(t, fs.FileMode(0o600), info.Mode().Perm(), p)
+	}
+
+	// A file left readable by others (an older version, a copy) is
+	// tightened by the next Save.
+	require.NoError(t, os.Chmod(path, 0o644))
+	require.NoError(t, f.Save(ctx, fsSession("app2")))
+	info, err := os.Stat(path)
+	require.NoError(t, err)
+	assert.Equal(t, fs.FileMode(0o600), info.Mode().Perm())
+}
+
+func TestFileStore_ManyAppsInOneFile(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	path := fsPath(t)
+	f := NewFileStore(path)
+	for _, app := range []string{"a", "b", "c"} {
+		require.NoError(t, f.Save(ctx, fsSession(app)))
+	}
+	assert.Len(t, fsDecodeFile(t, path).Sessions, 3)
+
+	require.NoError(t, f.Delete(ctx, "b"))
+	doc := fsDecodeFile(t, path)
+	assert.Len(t, doc.Sessions, 2)
+	assert.Contains(t, doc.Sessions, "a")
+	assert.Contains(t, doc.Sessions, "c")
+	for _, app := range []string{"a", "c"} {
+		got, err := f.Load(ctx, app)
+		require.NoError(t, err)
+		fsAssertSame(t, fsSession(app), got)
+	}
+}
+
+func TestFileStore_DeleteOfUnknownAppLeavesFileAlone(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	path := fsPath(t)
+	f := NewFileStore(path)
+	require.NoError(t, f.Save(ctx, fsSession("a")))
+	before, err := os.Stat(path)
+	require.NoError(t, err)
+	require.NoError(t, f.Delete(ctx, "unknown"))
+	after, err := os.Stat(path)
+	require.NoError(t, err)
+	assert.True(t, os.SameFile(before, after), "the file was rewritten")
+}
+
+func TestFileStore_AppIDMismatchIsIgnored(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	f := NewFileStore(fsPath(t))
+	require.NoError(t, f.Save(ctx, fsSession("b")))
+	got, err := f.Load(ctx, "a")
+	require.NoError(t, err)
+	assert.Nil(t, got)
+	got, err = f.Load(ctx, "")
+	require.NoError(t, err)
+	assert.Nil(t, got)
+}
+
+// TestFileStore_ConcurrentSaves saves from many goroutines through two
+// FileStores on the same path: the in-process semaphore serialises one
+// store, the OS file lock serialises the two.
+func TestFileStore_ConcurrentSaves(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	path := fsPath(t)
+	stores := []*FileStore{NewFileStore(path), NewFileStore(path)}
+	const n = 24
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs <- stores[i%2].Save(ctx, fsSession(fmt.Sprintf("app%d", i)))
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		require.NoError(t, err)
+	}
+	doc := fsDecodeFile(t, path)
+	assert.Len(t, doc.Sessions, n)
+	for i := range n {
+		got, err := stores[0].Load(ctx, fmt.Sprintf("app%d", i))
+		require.NoError(t, err)
+		fsAssertSame(t, fsSession(fmt.Sprintf("app%d", i)), got)
+	}
+}
+
+// Environment of the child processes of TestFileStoreTwoProcesses.
+const (
+	fsChildAppEnv  = "COMETCHATCALLS_FILESTORE_CHILD_APP"
+	fsChildPeerEnv = "COMETCHATCALLS_FILESTORE_CHILD_PEER"
+	fsChildPathEnv = "COMETCHATCALLS_FILESTORE_CHILD_PATH"
+)
+
+const fsChildRounds = 40
+
+func fsChildSession(app string, round string) *Session {
+	s := fsSession(app)
+	s.User.Name = round
+	s.AuthToken = "twoproc-token-" + app + "-" + round
+	return s
+}
+
+// TestFileStoreTwoProcesses runs two copies of the test binary that save
+// different app IDs into one file in a loop while this process keeps
+// reading it: every read must decode, neither child may lose the other's
+// session, and both final sessions must be there at the end.
+func TestFileStoreTwoProcesses(t *testing.T) {
+	if app := os.Getenv(fsChildAppEnv); app != "" {
+		fsTwoProcessesChild(t, app, os.Getenv(fsChildPeerEnv), os.Getenv(fsChildPathEnv))
+		return
+	}
+	t.Parallel()
+	path := fsPath(t)
+	ctx := context.Background()
+
+	type result struct {
+		app string
+		err error
+		out *bytes.Buffer
+	}
+	done := make(chan result, 2)
+	for _, pair := range [][2]string{{"proc-a", "proc-b"}, {"proc-b", "proc-a"}} {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestFileStoreTwoProcesses$", "-test.count=1")
+		cmd.Env = append(os.Environ(), fsChildAppEnv+"="+pair[0], fsChildPeerEnv+"="+pair[1], fsChildPathEnv+"="+path)
+		out := &bytes.Buffer{}
+		cmd.Stdout, cmd.Stderr = out, out
+		require.NoError(t, cmd.Start())
+		go func() { done <- result{pair[0], cmd.Wait(), out} }()
+	}
+
+	reader := NewFileStore(path)
+	reads := 0
+	for finished := 0; finished < 2; {
+		select {
+		case r := <-done:
+			finished++
+			require.NoError(t, r.err, "child %s failed:\n%s", r.app, r.out)
+			continue
+		default:
+		}
+		for _, app := range []string{"proc-a", "proc-b"} {
+			s, err := reader.Load(ctx, app)
+			require.NoError(t, err, "read %d", reads)
+			if s != nil {
+				require.Equal(t, app, s.AppID)
+				require.True(t, s.AuthToken == "twoproc-token-"+app+"-"+s.User.Name, "torn session")
+			}
+		}
+		// A raw read takes no lock; on Windows it could make a child's
+		// rename fail, so only where renaming over an open file is allowed.
+		if runtime.GOOS != "windows" {
+			if data, err := os.ReadFile(path); err == nil {
+				_, err := decodeFileStore(data)
+				require.NoError(t, err, "raw read %d saw an invalid file", reads)
+			}
+		}
+		reads++
+	}
+	for _, app := range []string{"proc-a", "proc-b"} {
+		got, err := reader.Load(ctx, app)
+		require.NoError(t, err)
+		fsAssertSame(t, fsChildSession(app, "final"), got)
+	}
+	t.Logf("%d reads while the children wrote", reads)
+}
+
+func fsTwoProcessesChild(t *testing.T, app, peer, path string) {
+	ctx := context.Background()
+	f := NewFileStore(path)
+	seenPeer := false
+	deadline := time.Now().Add(2 * time.Second)
+	for i := 0; i < fsChildRounds && time.Now().Before(deadline); i++ {
+		round := strconv.Itoa(i)
+		require.NoError(t, f.Save(ctx, fsChildSession(app, round)))
+		own, err := f.Load(ctx, app)
+		require.NoError(t, err)
+		require.NotNil(t, own, "own session lost")
+		require.True(t, own.AuthToken == "twoproc-token-"+app+"-"+round, "own session overwritten by an older one")
+		other, err := f.Load(ctx, peer)
+		require.NoError(t, err)
+		if other == nil {
+			require.False(t, seenPeer, "the peer's session was lost")
+			continue
+		}
+		seenPeer = true
+		require.True(t, other.AuthToken == "twoproc-token-"+peer+"-"+other.User.Name, "torn peer session")
+	}
+	require.NoError(t, f.Save(ctx, fsChildSession(app, "final")))
+}
+
+// TestFileStore_CrashLeftovers: a process that died mid-write leaves its
+// temporary file, and the lock file always stays. Neither may hide the last
+// good session or block the next Save.
+func TestFileStore_CrashLeftovers(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	path := fsPath(t)
+	require.NoError(t, NewFileStore(path).Save(ctx, fsSession("app1")))
+	tmp := path + ".tmp-123456"
+	require.NoError(t, os.WriteFile(tmp, []byte(`{"version":1,"sessions":{"app1":{"ap`), 0o600))
+	_, err := os.Stat(path + ".lock")
+	require.NoError(t, err, "the lock file stays after a write")
+
+	f := NewFileStore(path) // a restarted process
+	got, err := f.Load(ctx, "app1")
+	require.NoError(t, err)
+	fsAssertSame(t, fsSession("app1"), got)
+
+	require.NoError(t, f.Save(ctx, fsSession("app2")))
+	for _, app := range []string{"app1", "app2"} {
+		got, err := f.Load(ctx, app)
+		require.NoError(t, err)
+		fsAssertSame(t, fsSession(app), got)
+	}
+	// A lock file that exists but is not held (its owner died) does not block.
+	require.NoError(t, os.Remove(path+".lock"))
+	require.NoError(t, os.WriteFile(path+".lock", nil, 0o600))
+	require.NoError(t, f.Delete(ctx, "app1"))
+}
+
+// fsBadFiles are session files this SDK must refuse to read. Each holds a
+// token-like value so the tests can check that no message quotes it.
+func fsBadFiles() map[string]string {
+	rec := func(fields string) string {
+		return `{"version":1,"sessions":{"app1":{` + fields + `}}}`
+	}
+	const user = `"user":{"uid":"u1"}`
+	const token = `"authToken":"corrupt-file-token"`
+	return map[string]string{
+		"not JSON":             `this is not json corrupt-file-token`,
+		"truncated":            `{"version":1,"sessions":{"app1":{"appId":"app1","authToken":"corrupt-file-token`,
+		"empty":                ``,
+		"whitespace only":      " \n\t ",
+		"JSON array":           `["corrupt-file-token"]`,
+		"JSON null":            `null`,
+		"JSON string":          `"corrupt-file-token"`,
+		"foreign document":     `{"name":"some-app","token":"corrupt-file-token"}`,
+		"foreign with version": `{"version":"1.0.0","token":"corrupt-file-token"}`,
+		"newer version":        `{"version":2,"sessions":{},"future":"corrupt-file-token"}`,
+		"version zero":         `{"version":0,"sessions":{}}`,
+		"version null":         `{"version":null,"sessions":{}}`,
+		"version float":        `{"version":1.5,"sessions":{}}`,
+		"no sessions":          `{"version":1}`,
+		"sessions null":        `{"version":1,"sessions":null}`,
+		"sessions array":       `{"version":1,"sessions":["corrupt-file-token"]}`,
+		"unknown top field":    `{"version":1,"sessions":{},"extra":"corrupt-file-token"}`,
+		"unknown record field": rec(`"appId":"app1",` + user + `,` + token + `,"refresh":"corrupt-file-token"`),
+		"unknown user field":   rec(`"appId":"app1","user":{"uid":"u1","secret":"x"},` + token),
+		"record null":          `{"version":1,"sessions":{"app1":null}}`,
+		"missing appId":        rec(user + `,` + token),
+		"missing user":         rec(`"appId":"app1",` + token),
+		"missing uid":          rec(`"appId":"app1","user":{"name":"n"},` + token),
+		"missing authToken":    rec(`"appId":"app1",` + user),
+		"appId mismatch":       rec(`"appId":"app2",` + user + `,` + token),
+		"token is a number":    rec(`"appId":"app1",` + user + `,"authToken":123456789`),
+		"bad createdAt":        rec(`"appId":"app1",` + user + `,` + token + `,"createdAt":"corrupt-file-token"`),
+		"createdAt year 10000": rec(`"appId":"app1",` + user + `,` + token + `,"createdAt":"9999-12-31T23:59:59-23:00"`),
+		"trailing bytes":       `{"version":1,"sessions":{}} corrupt-file-token`,
+		"two documents":        `{"version":1,"sessions":{}}{"version":1,"sessions":{}}`,
+		"too large":            `{"version":1,"sessions":{}}` + strings.Repeat(" ", maxFileStoreSize),
+	}
+}
+
+// TestFileStore_BadFiles: Load refuses each bad file with
+// ERROR_SESSION_STORE naming the path, leaves it byte for byte, and the next
+// Save moves it aside intact and writes a fresh file.
+func TestFileStore_BadFiles(t *testing.T) {
+	t.Parallel()
+	for name, content := range fsBadFiles() {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			path := fsPath(t)
+			require.NoError(t, os.WriteFile(path, []byte(content), 0o600))
+			var logs bytes.Buffer
+			f := NewFileStore(path)
+			f.SetLogger(newFSTestLogger(&logs))
+
+			for range 2 { // a second Load sees the same file
+				got, err := f.Load(ctx, "app1")
+				assert.Nil(t, got)
+				require.Error(t, err)
+				assert.ErrorIs(t, err, ErrSessionStore)
+				assert.Contains(t, err.Error(), path)
+				fsAssertNoToken(t, "the error", err.Error())
+				data, rerr := os.ReadFile(path)
+				require.NoError(t, rerr)
+				assert.True(t, string(data) == content, "Load changed the file")
+			}
+
+			require.NoError(t, f.Save(ctx, fsSession("app1")))
+			got, err := f.Load(ctx, "app1")
+			require.NoError(t, err)
+			fsAssertSame(t, fsSession("app1"), got)
+			assert.Len(t, fsDecodeFile(t, path).Sessions, 1, "the fresh file holds the new session only")
+
+			aside := fsOnlyAside(t, path)
+			data, err := os.ReadFile(aside)
+			require.NoError(t, err)
+			assert.True(t, string(data) == content, "the moved-aside file differs from the bad file")
+			assert.Contains(t, logs.String(), "level=WARN")
+			fsAssertNoToken(t, "the log", logs.String())
+		})
+	}
+}
+
+// fsOnlyAside returns the one "<path>.corrupt-*" file.
+func fsOnlyAside(t *testing.T, path string) string {
+	t.Helper()
+	matches, err := filepath.Glob(path + ".corrupt-*")
+	require.NoError(t, err)
+	require.Len(t, matches, 1, "moved-aside files")
+	return matches[0]
+}
+
+func newFSTestLogger(w *bytes.Buffer) *slog.Logger {
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+func TestFileStore_MoveAsideLogsAndKeepsEarlierCopies(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	path := fsPath(t)
+	bad := []byte(`{"version":1,"sessions":{"app1":{"appId":"app1","authToken":"corrupt-file-token"}}}`)
+	require.NoError(t, os.WriteFile(path, bad, 0o600))
+
+	// Earlier moved-aside files with the names this Save would use.
+	now := time.Now().Unix()
+	var earlier []string
+	for s := now; s <= now+2; s++ {
+		p := fmt.Sprintf("%s.corrupt-%d", path, s)
+		require.NoError(t, os.WriteFile(p, []byte("earlier"), 0o600))
+		earlier = append(earlier, p)
+	}
+
+	var logs bytes.Buffer
+	f := NewFileStore(path)
+	f.setLoggerIfUnset(newFSTestLogger(&logs)) // as a Client does
+	require.NoError(t, f.Save(ctx, fsSession("app2")))
+
+	for _, p := range earlier {
+		data, err := os.ReadFile(p)
+		require.NoError(t, err)
+		assert.Equal(t, "earlier", string(data), "an earlier copy was overwritten")
+	}
+	matches, err := filepath.Glob(path + ".corrupt-*-1")
+	require.NoError(t, err)
+	require.Len(t, matches, 1)
+	data, err := os.ReadFile(matches[0])
+	require.NoError(t, err)
+	assert.True(t, bytes.Equal(bad, data), "the bad file was not preserved byte for byte")
+
+	line := logs.String()
+	assert.Contains(t, line, "level=WARN")
+	assert.Contains(t, line, "path="+path)
+	assert.Contains(t, line, "moved_to="+matches[0])
+	assert.Contains(t, line, `problem="the session for app ID \"app1\" has no user"`)
+	fsAssertNoToken(t, "the log", line)
+	assert.Len(t, fsDecodeFile(t, path).Sessions, 1)
+}
+
+func TestFileStore_DeleteOverBadFileMovesItAside(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	path := fsPath(t)
+	require.NoError(t, os.WriteFile(path, []byte("garbage"), 0o600))
+	f := NewFileStore(path)
+	require.NoError(t, f.Delete(ctx, "app1"))
+	fsOnlyAside(t, path)
+	assert.Empty(t, fsDecodeFile(t, path).Sessions)
+}
+
+// TestFileStore_LoggerChoice: a logger set with SetLogger, even nil (discard),
+// wins over the Client's logger; without one, the Client's is used.
+func TestFileStore_LoggerChoice(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name             string
+		set              bool
+		setNil           bool
+		wantOwn, wantCli bool
+	}{
+		{name: "SetLogger wins", set: true, wantOwn: true},
+		{name: "SetLogger(nil) discards", setNil: true},
+		{name: "Client logger by default", wantCli: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := fsPath(t)
+			require.NoError(t, os.WriteFile(path, []byte("garbage"), 0o600))
+			var own, cli bytes.Buffer
+			f := NewFileStore(path)
+			if tc.set {
+				f.SetLogger(newFSTestLogger(&own))
+			}
+			if tc.setNil {
+				f.SetLogger(nil)
+			}
+			f.setLoggerIfUnset(newFSTestLogger(&cli))
+			require.NoError(t, f.Save(context.Background(), fsSession("app1")))
+			assert.Equal(t, tc.wantOwn, own.Len() > 0, "SetLogger's logger used")
+			assert.Equal(t, tc.wantCli, cli.Len() > 0, "Client's logger used")
+		})
+	}
+}
+
+func TestFileStore_PathIsADirectory(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	path := fsPath(t)
+	require.NoError(t, os.Mkdir(path, 0o700))
+	f := NewFileStore(path)
+	_, err := f.Load(ctx, "app1")
+	require.ErrorIs(t, err, ErrSessionStore)
+	assert.Contains(t, err.Error(), path)
+	assert.Contains(t, err.Error(), "directory")
+
+	err = f.Save(ctx, fsSession("app1"))
+	require.ErrorIs(t, err, ErrSessionStore)
+	assert.Contains(t, err.Error(), path)
+	info, err := os.Stat(path)
+	require.NoError(t, err)
+	assert.True(t, info.IsDir(), "the directory was moved")
+}
+
+func TestFileStore_SaveRefusesWhatItCannotStore(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	path := fsPath(t)
+	f := NewFileStore(path)
+	require.NoError(t, f.Save(ctx, fsSession("kept")))
+	before, err := os.ReadFile(path)
+	require.NoError(t, err)
+
+	huge := fsSession("huge")
+	huge.User.Metadata = map[string]any{"blob": strings.Repeat("x", maxFileStoreSize)}
+	nan := fsSession("nan")
+	nan.User.Metadata = map[string]any{"n": math.NaN()}
+	for name, s := range map[string]*Session{
+		"nil":       nil,
+		"no app ID": func() *Session { s := fsSession("x"); s.AppID = ""; return s }(),
+		"no uid":    func() *Session { s := fsSession("x"); s.User.UID = ""; return s }(),
+		"no token":  func() *Session { s := fsSession("x"); s.AuthToken = ""; return s }(),
+		"year 10000": func() *Session {
+			s := fsSession("x")
+			s.CreatedAt = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
+			return s
+		}(),
+		"more than 1MiB": huge,
+		"NaN metadata":   nan,
+	} {
+		err := f.Save(ctx, s)
+		require.ErrorIs(t, err, ErrSessionStore, name)
+		fsAssertNoToken(t, name, err.Error())
+	}
+	after, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.True(t, bytes.Equal(before, after), "a refused Save changed the file")
+	leftovers, err := filepath.Glob(path + ".tmp-*")
+	require.NoError(t, err)
+	assert.Empty(t, leftovers, "a failed Save left its temporary file")
+}
+
+func TestFileStore_ZeroValueFails(t *testing.T) {
+	t.Parallel()
+	var f FileStore
+	_, err := f.Load(context.Background(), "app1")
+	assert.ErrorIs(t, err, ErrSessionStore)
+	assert.ErrorIs(t, f.Save(context.Background(), fsSession("app1")), ErrSessionStore)
+	assert.ErrorIs(t, f.Delete(context.Background(), "app1"), ErrSessionStore)
+}
+
+func TestFileStore_CancelledContext(t *testing.T) {
+	t.Parallel()
+	path := fsPath(t)
+	f := NewFileStore(path)
+	require.NoError(t, f.Save(context.Background(), fsSession("app1")))
+	before, err := os.ReadFile(path)
+	require.NoError(t, err)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err = f.Load(ctx, "app1")
+	fsRequireCtxError(t, err, context.Canceled)
+	fsRequireCtxError(t, f.Save(ctx, fsSession("app2")), context.Canceled)
+	fsRequireCtxError(t, f.Delete(ctx, "app1"), context.Canceled)
+
+	after, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.True(t, bytes.Equal(before, after), "the file changed")
+
+	// Nothing is created either.
+	other := NewFileStore(filepath.Join(t.TempDir(), "d", "sessions.json"))
+	fsRequireCtxError(t, other.Save(ctx, fsSession("app1")), context.Canceled)
+	_, err = os.Stat(filepath.Dir(other.Path()))
+	assert.ErrorIs(t, err, fs.ErrNotExist)
+}
+
+// TestFileStore_ContextEndsTheWait: waiting for a lock held by another
+// process, or by another goroutine of this one, ends with ctx.
+func TestFileStore_ContextEndsTheWait(t *testing.T) {
+	t.Parallel()
+	path := fsPath(t)
+	f := NewFileStore(path)
+	require.NoError(t, f.Save(context.Background(), fsSession("app1")))
+
+	t.Run("file lock", func(t *testing.T) {
+		held := flock.New(path + ".lock")
+		require.NoError(t, held.Lock())
+		defer held.Unlock()
+		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+		defer cancel()
+		fsRequireCtxError(t, f.Save(ctx, fsSession("app2")), context.DeadlineExceeded)
+		_, err := f.Load(ctx, "app1")
+		fsRequireCtxError(t, err, context.DeadlineExceeded)
+	})
+	t.Run("in-process", func(t *testing.T) {
+		f.sem <- struct{}{}
+		defer func() { <-f.sem }()
+		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+		defer cancel()
+		fsRequireCtxError(t, f.Save(ctx, fsSession("app2")), context.DeadlineExceeded)
+	})
+	got, err := f.Load(context.Background(), "app2")
+	require.NoError(t, err)
+	assert.Nil(t, got, "a Save that gave up wrote anyway")
+}
+
+func fsRequireCtxError(t *testing.T, err error, want error) {
+	t.Helper()
+	require.ErrorIs(t, err, want)
+	require.ErrorIs(t, err, ErrSessionStore)
+}
+
+// TestFileStore_SeedCorpus keeps the fuzz seeds honest: the "valid_" ones
+// decode, every other one is refused.
+func TestFileStore_SeedCorpus(t *testing.T) {
+	t.Parallel()
+	files, err := filepath.Glob(filepath.Join("testdata", "fuzz", "FuzzFileStoreDecode", "*"))
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	for _, file := range files {
+		raw, err := os.ReadFile(file)
+		require.NoError(t, err)
+		lit, ok := strings.CutPrefix(strings.TrimSpace(string(raw)), "go test fuzz v1\n[]byte(")
+		require.True(t, ok, "%s is not in the corpus format", file)
+		data, err := strconv.Unquote(strings.TrimSuffix(lit, ")"))
+		require.NoError(t, err, file)
+		doc, err := decodeFileStore([]byte(data))
+		if strings.HasPrefix(filepath.Base(file), "valid_") {
+			assert.NoError(t, err, file)
+			assert.NotNil(t, doc, file)
+		} else {
+			assert.Error(t, err, file)
+			assert.Nil(t, doc, file)
+		}
+	}
+}
+
+func BenchmarkFileStoreSave(b *testing.B) {
+	ctx := context.Background()
+	f := NewFileStore(fsPath(b))
+	s := fsSession("app1")
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := f.Save(ctx, s); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkFileStoreLoad(b *testing.B) {
+	ctx := context.Background()
+	f := NewFileStore(fsPath(b))
+	if err := f.Save(ctx, fsSession("app1")); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		s, err := f.Load(ctx, "app1")
+		if err != nil || s == nil {
+			b.Fatal("load failed", err)
+		}
+	}
+}
