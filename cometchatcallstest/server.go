@@ -10,6 +10,7 @@ import (
 	"log"
 	"net"
 	"net/http"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -123,20 +124,18 @@ func (s *Server) serve(ln net.Listener) error {
 }
 
 // dialableHost returns addr as host:port a client can dial: an unspecified
-// address (0.0.0.0, ::) becomes the loopback address of its family.
+// address (0.0.0.0, ::) becomes 127.0.0.1, which a wildcard "tcp" listener
+// (dual-stack) always accepts.
 func dialableHost(addr net.Addr) string {
 	tcp, ok := addr.(*net.TCPAddr)
 	if !ok {
 		return addr.String()
 	}
 	ip := tcp.IP
-	switch {
-	case ip.IsUnspecified() && ip.To4() != nil:
+	if ip.IsUnspecified() {
 		ip = net.IPv4(127, 0, 0, 1)
-	case ip.IsUnspecified():
-		ip = net.IPv6loopback
 	}
-	return net.JoinHostPort(ip.String(), fmt.Sprint(tcp.Port))
+	return net.JoinHostPort(ip.String(), strconv.Itoa(tcp.Port))
 }
 
 // connState counts new connections and closes the ones accepted after Close.
