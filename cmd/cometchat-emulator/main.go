@@ -1,0 +1,42 @@
+// Command cometchat-emulator runs the CometChat emulator of package
+// cometchatcallstest as a standalone process, for trying the SDK, its
+// examples, or apps in other languages against a local CometChat.
+//
+// Usage:
+//
+//	cometchat-emulator [flags]
+//
+// It listens on 127.0.0.1:8787 by default, prints the admin and client base
+// URLs and the credentials (one per line), and runs until SIGINT or SIGTERM,
+// then shuts down gracefully. Point the SDK at it with
+// cometchatcalls.WithAdminHost and WithClientHost.
+//
+// Flags:
+//
+//	-addr host:port     address to listen on (default 127.0.0.1:8787)
+//	-allow-remote       allow a non-loopback -addr (the credentials are public defaults)
+//	-app-id id          app ID (default emulatorapp)
+//	-region r           region: us, eu or in (default us)
+//	-auth-key key       auth key (default emulator-auth-key)
+//	-api-key key        REST API key (default emulator-rest-api-key)
+//	-rate-limit n       requests a minute before 429 (default 0: unlimited)
+//	-tls                serve HTTPS with a fresh self-signed certificate
+//	-cert-out file      with -tls, write the certificate (PEM) there for clients to trust
+//
+// Exit codes: 0 after a clean shutdown, 1 when the emulator cannot start
+// (e.g. the port is taken), 2 for invalid flags.
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
