@@ -5,8 +5,13 @@ import (
 	"time"
 )
 
+// maxLoggedRequests bounds the request log, so that a long-running
+// emulator (cmd/cometchat-emulator) does not grow without end.
+const maxLoggedRequests = 10000
+
 // Request is one request as the server received it, recorded in arrival
-// order whatever its answer (faults, rate limits and errors included).
+// order whatever its answer (faults, rate limits and errors included). The
+// log keeps the newest 10,000 requests.
 //
 // The values of the credential headers (apiKey, authToken and
 // Authorization, any case) are masked: "****" followed by the last four
@@ -57,6 +62,15 @@ func (s *Server) ResetRequests() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.log = nil
+}
+
+// appendLocked adds r to the log, dropping the oldest entry when full; the
+// caller holds s.mu.
+func (s *Server) appendLocked(r Request) {
+	if len(s.log) >= maxLoggedRequests {
+		s.log = s.log[1:]
+	}
+	s.log = append(s.log, r)
 }
 
 // record builds the log entry of r; the caller holds s.mu.

@@ -307,7 +307,7 @@ type admission struct {
 func (s *Server) admit(r *http.Request, body []byte) admission {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.log = append(s.log, s.record(r, body))
+	s.appendLocked(s.record(r, body))
 	adm := admission{hold: s.hold.gateLocked(), latency: s.latency}
 	if adm.fault = s.nextFaultLocked(); adm.fault == nil {
 		adm.rate = s.countLocked(s.cfg.clock())
