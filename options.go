@@ -1,7 +1,6 @@
 package cometchatcalls
 
 import (
-	"crypto/tls"
 	"fmt"
 	"log/slog"
 	"net"
@@ -81,21 +80,16 @@ func WithSessionStore(s SessionStore) Option {
 // works on a shallow copy and never changes hc: it does not follow
 // redirects (credentials must never reach another host) and keeps no
 // cookies. hc's Transport is shared as given, so clients that share hc also
-// share its connection pool; an *http.Transport that skips certificate
-// verification or allows TLS older than 1.2 is refused.
+// share its connection pool.
+//
+// The SDK does not read the Transport's settings (that would race with its
+// use elsewhere); instead it checks every TLS connection it is answered on
+// and refuses one whose certificate was not verified or whose version is
+// older than TLS 1.2, so a Transport with InsecureSkipVerify fails every call.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *config) error {
 		if hc == nil {
 			return invalidOption("WithHTTPClient: the HTTP client is nil")
-		}
-		if t, ok := hc.Transport.(*http.Transport); ok && t.TLSClientConfig != nil {
-			tc := t.TLSClientConfig
-			if tc.InsecureSkipVerify {
-				return invalidOption("WithHTTPClient: certificate verification must stay on (InsecureSkipVerify is set)")
-			}
-			if tc.MinVersion != 0 && tc.MinVersion < tls.VersionTLS12 {
-				return invalidOption("WithHTTPClient: TLS 1.2 is the minimum (MinVersion is lower)")
-			}
 		}
 		c.httpClient = hc
 		return nil

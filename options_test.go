@@ -49,16 +49,12 @@ func TestNew_DefaultHosts(t *testing.T) {
 
 func TestOptions_Invalid(t *testing.T) {
 	t.Parallel()
-	insecure := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}} //nolint:gosec // the option must refuse it
-	oldTLS := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{MinVersion: tls.VersionTLS10}}}
 	tests := map[string]Option{
 		"nil option":            nil,
 		"negative retries":      WithRetries(-1),
 		"zero timeout":          WithTimeout(0),
 		"negative timeout":      WithTimeout(-time.Second),
 		"nil http client":       WithHTTPClient(nil),
-		"insecure transport":    WithHTTPClient(insecure),
-		"TLS 1.0 allowed":       WithHTTPClient(oldTLS),
 		"nil store":             WithSessionStore(nil),
 		"nil logger":            WithLogger(nil),
 		"control in UA":         WithUserAgent("a\r\nb"),

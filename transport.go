@@ -246,6 +246,11 @@ func (t *transport) attempt(ctx context.Context, req *request, attempt int, env 
 		return e
 	}
 	raw := resp.RawResponse
+	if e := checkTLS(raw); e != nil {
+		_ = raw.Body.Close()
+		t.logAttempt(ctx, req, attempt, 0, time.Since(start), e.Code)
+		return e
+	}
 	body, readErr := readBody(raw.Body)
 	e := decode(raw, body, readErr, req, env)
 	code := ""
@@ -266,6 +271,24 @@ func (t *transport) url(req *request) string {
 		u += "?" + req.query
 	}
 	return u
+}
+
+// checkTLS refuses an answer that came over TLS without a verified
+// certificate chain or older than TLS 1.2: whatever Transport the caller
+// supplied, the SDK does not trust such a peer with what comes next. (The
+// SDK's own Transport never makes such a connection.)
+func checkTLS(resp *http.Response) *Error {
+	st := resp.TLS
+	if st == nil {
+		return nil
+	}
+	if st.Version < tls.VersionTLS12 {
+		return newError(CodeNetwork, "refused a connection older than TLS 1.2")
+	}
+	if len(st.VerifiedChains) == 0 {
+		return newError(CodeNetwork, "refused a TLS connection whose certificate was not verified")
+	}
+	return nil
 }
 
 // readBody reads at most maxBodySize+1 bytes, so an oversize answer is

@@ -2,6 +2,8 @@ package cometchatcalls
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"net"
 	"net/http"
@@ -260,4 +262,18 @@ func TestDebugLogLines(t *testing.T) {
 	assert.Contains(t, out, "method=PUT role=client path=/me status=200 attempt=1")
 	assert.Contains(t, out, "duration=")
 	assertNoSecret(t, "log", out)
+}
+
+func TestCheckTLS(t *testing.T) {
+	t.Parallel()
+	verified := [][]*x509.Certificate{{&x509.Certificate{}}}
+	assert.Nil(t, checkTLS(&http.Response{}), "plain http (loopback only) has no TLS state")
+	assert.Nil(t, checkTLS(&http.Response{TLS: &tls.ConnectionState{Version: tls.VersionTLS13, VerifiedChains: verified}}))
+	assert.Nil(t, checkTLS(&http.Response{TLS: &tls.ConnectionState{Version: tls.VersionTLS12, VerifiedChains: verified}}))
+	e := checkTLS(&http.Response{TLS: &tls.ConnectionState{Version: tls.VersionTLS11, VerifiedChains: verified}})
+	require.NotNil(t, e)
+	assert.Equal(t, CodeNetwork, e.Code)
+	e = checkTLS(&http.Response{TLS: &tls.ConnectionState{Version: tls.VersionTLS13}})
+	require.NotNil(t, e)
+	assert.Contains(t, e.Message, "not verified")
 }
