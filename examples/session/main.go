@@ -75,7 +75,7 @@ func ensureLoggedIn(ctx context.Context, out io.Writer, client *cometchatcalls.C
 	}
 	if user != nil {
 		fmt.Fprintf(out, "Found a stored session for %s (%s): no login needed\n", user.Name, user.UID)
-		user, err = client.ValidateSession(ctx)
+		_, err = client.ValidateSession(ctx)
 		switch {
 		case err == nil:
 			fmt.Fprintln(out, "The server confirms the session is valid")
