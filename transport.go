@@ -165,7 +165,8 @@ func (t *transport) close() {
 }
 
 // do sends req, retrying what is safe, and decodes the "data" of a
-// successful answer into out (which may be nil to ignore it).
+// successful answer into out, which must not be nil (pass a struct{} to
+// ignore the data).
 func do[T any](ctx context.Context, t *transport, req *request, out *T) *Error {
 	// Each attempt decodes into a clean envelope and a zeroed out: a
 	// failed answer must leave nothing behind for the next one.
