@@ -507,10 +507,32 @@ func (sc scrubber) error(err error) error {
 		return &url.Error{Op: ue.Op, URL: sc.string(ue.URL), Err: sc.error(ue.Err)}
 	}
 	msg := err.Error()
-	if clean := sc.string(msg); clean != msg {
+	if clean := sc.string(msg); clean != msg || sc.inChain(err) {
 		return &scrubbedError{msg: clean}
 	}
 	return err
+}
+
+// inChain reports whether any error behind err quotes a credential: an
+// error's own text need not show its cause's, yet printing the Unwrap chain
+// would.
+func (sc scrubber) inChain(err error) bool {
+	var causes []error
+	switch u := err.(type) {
+	case interface{ Unwrap() error }:
+		causes = []error{u.Unwrap()}
+	case interface{ Unwrap() []error }:
+		causes = u.Unwrap()
+	}
+	for _, c := range causes {
+		if c == nil {
+			continue
+		}
+		if msg := c.Error(); sc.string(msg) != msg || sc.inChain(c) {
+			return true
+		}
+	}
+	return false
 }
 
 // scrubbedError replaces an error whose text quoted a credential. It has no
