@@ -31,7 +31,10 @@ import (
 type AdminClient struct {
 	appID  string
 	region string
-	apiKey secret
+	// apiKey is behind a pointer because fmt prints the unexported fields
+	// of a dereferenced AdminClient without calling their methods; a
+	// pointer field shows only as an address.
+	apiKey *secret
 	t      *transport
 	closed atomic.Bool
 }
@@ -56,10 +59,11 @@ func NewAdminClient(appID, region, apiKey string, opts ...Option) (*AdminClient,
 	if e := validateAPIKey(apiKey); e != nil {
 		return nil, e
 	}
+	key := secret(apiKey)
 	return &AdminClient{
 		appID:  appID,
 		region: cfg.region,
-		apiKey: secret(apiKey),
+		apiKey: &key,
 		t:      newTransport(appID, &cfg.config),
 	}, nil
 }
@@ -404,7 +408,7 @@ func (a *AdminClient) send(ctx context.Context, req *request) error {
 
 // request is a request to the admin host with the API key.
 func (a *AdminClient) request(method, path string, body []byte) *request {
-	return &request{role: roleAdmin, method: method, path: path, cred: a.apiKey, body: body}
+	return &request{role: roleAdmin, method: method, path: path, cred: *a.apiKey, body: body}
 }
 
 // usable checks what every call needs: a context and an open AdminClient.

@@ -11,6 +11,7 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -745,11 +746,17 @@ func TestAdminClient_FormatShowsNoKey(t *testing.T) {
 		assert.Equal(t, want, out, verb)
 	}
 	assertNoSecret(t, "struct holding it", fmt.Sprintf("%+v %#v", struct{ A *AdminClient }{a}, []*AdminClient{a}), testAPIKey)
+	// A dereferenced AdminClient has no methods: fmt walks its fields.
+	value := reflect.ValueOf(a).Elem().Interface()
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
+		assertNoSecret(t, "dereferenced "+verb, fmt.Sprintf(verb, value), testAPIKey)
+	}
 	var nilClient *AdminClient
 	assert.Equal(t, "cometchatcalls.AdminClient(nil)", nilClient.String())
 
 	var logs bytes.Buffer
 	slog.New(slog.NewTextHandler(&logs, nil)).Info("m", "client", a)
+	slog.New(slog.NewTextHandler(&logs, nil)).Info("m", "value", value)
 	slog.New(slog.NewJSONHandler(&logs, nil)).Info("m", "client", a, "nested", struct{ A *AdminClient }{a})
 	assertNoSecret(t, "slog", logs.String(), testAPIKey)
 }
