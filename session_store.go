@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -78,8 +79,12 @@ type SessionStore interface {
 // as long as the process. It is the default store of a Client. The zero
 // value is ready to use.
 type MemoryStore struct {
-	mu       sync.Mutex
-	sessions map[string]*Session
+	mu sync.Mutex
+	// sessions sits behind an atomic.Pointer, which fmt (every verb) and
+	// test-failure dumps print as an address: with a plain map of
+	// *Session, %s of a MemoryStore prints each stored Session whole,
+	// token included.
+	sessions atomic.Pointer[map[string]*Session]
 }
 
 // NewMemoryStore returns an empty MemoryStore.
@@ -92,7 +97,7 @@ func (m *MemoryStore) Load(ctx context.Context, appID string) (*Session, error) 
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	s, ok := m.sessions[appID]
+	s, ok := m.table()[appID]
 	if !ok {
 		return nil, nil
 	}
@@ -109,10 +114,12 @@ func (m *MemoryStore) Save(ctx context.Context, s *Session) error {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.sessions == nil {
-		m.sessions = make(map[string]*Session)
+	t := m.table()
+	if t == nil {
+		t = make(map[string]*Session)
+		m.sessions.Store(&t)
 	}
-	m.sessions[s.AppID] = s.clone()
+	t[s.AppID] = s.clone()
 	return nil
 }
 
@@ -123,7 +130,16 @@ func (m *MemoryStore) Delete(ctx context.Context, appID string) error {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	delete(m.sessions, appID)
+	delete(m.table(), appID)
+	return nil
+}
+
+// table returns the stored sessions (nil before the first Save); m.mu must
+// be held.
+func (m *MemoryStore) table() map[string]*Session {
+	if p := m.sessions.Load(); p != nil {
+		return *p
+	}
 	return nil
 }
 
