@@ -168,13 +168,15 @@ func (t *transport) close() {
 // successful answer into out, which must not be nil (pass a struct{} to
 // ignore the data).
 func do[T any](ctx context.Context, t *transport, req *request, out *T) *Error {
-	// Each attempt decodes into a clean envelope and a zeroed out: a
-	// failed answer must leave nothing behind for the next one.
-	return doEnvelope(ctx, t, req, func() envelopeView {
-		var zero T
-		*out = zero
-		return &envelope[T]{Data: out}
-	})
+	// Each attempt decodes into a clean envelope, so a failed answer leaves
+	// nothing behind for the next one, and a missing "data" stays nil (an
+	// invalid response) instead of looking like an empty success.
+	var env *envelope[T]
+	if e := doEnvelope(ctx, t, req, func() envelopeView { env = &envelope[T]{}; return env }); e != nil {
+		return e
+	}
+	*out = *env.Data
+	return nil
 }
 
 // doEnvelope is do for a caller that needs more of the answer than "data"

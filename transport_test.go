@@ -33,6 +33,7 @@ func TestInvalidResponses(t *testing.T) {
 		{"array", rawResponder(200, "application/json", `[1,2,3]`), 200},
 		{"null data", rawResponder(200, "application/json", `{"data":null}`), 200},
 		{"no envelope", rawResponder(200, "application/json", `{"uid":"a"}`), 200},
+		{"empty object", rawResponder(200, "application/json", `{}`), 200},
 		{"data on a 500", rawResponder(500, "application/json", `{"data":{"uid":"a","authToken":"t"}}`), 500},
 		{"oversize body", rawResponder(200, "application/json", big), 200},
 		{"redirect", func(*http.Request) (*http.Response, error) {
