@@ -504,15 +504,30 @@ func (t *transport) logAttempt(ctx context.Context, req *request, attempt, statu
 // the chain for errors.Is/As where it can: a *url.Error (the usual
 // transport error) is rebuilt with a scrubbed URL around the same cause.
 func (sc scrubber) error(err error) error {
+	if err == nil {
+		return nil // e.g. the Err of a *url.Error from a custom RoundTripper
+	}
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		return &url.Error{Op: ue.Op, URL: sc.string(ue.URL), Err: sc.error(ue.Err)}
 	}
-	msg := err.Error()
-	if clean := sc.string(msg); clean != msg || sc.inChain(err) {
+	msg, ok := errorText(err)
+	if clean := sc.string(msg); !ok || clean != msg || sc.inChain(err) {
 		return &scrubbedError{msg: clean}
 	}
 	return err
+}
+
+// errorText is err.Error(), and false if that panics, as it does for a
+// malformed error a custom RoundTripper may return (a *net.OpError without
+// Err): the SDK must not panic, nor hand the caller an error that does.
+func errorText(err error) (msg string, ok bool) {
+	defer func() {
+		if recover() != nil {
+			msg, ok = fmt.Sprintf("transport error of type %T (its Error method panicked)", err), false
+		}
+	}()
+	return err.Error(), true
 }
 
 // inChain reports whether any error behind err quotes a credential: an
@@ -530,7 +545,7 @@ func (sc scrubber) inChain(err error) bool {
 		if c == nil {
 			continue
 		}
-		if msg := c.Error(); sc.string(msg) != msg || sc.inChain(c) {
+		if msg, ok := errorText(c); !ok || sc.string(msg) != msg || sc.inChain(c) {
 			return true
 		}
 	}
