@@ -199,6 +199,9 @@ func (f *FileStore) check(ctx context.Context) error {
 	if f == nil || f.sem == nil {
 		return newError(CodeSessionStore, "FileStore has no path; create it with NewFileStore")
 	}
+	if ctx == nil {
+		return errNilContext
+	}
 	if err := ctx.Err(); err != nil {
 		return f.fileError(err.Error(), err)
 	}

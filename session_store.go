@@ -92,7 +92,7 @@ func NewMemoryStore() *MemoryStore { return &MemoryStore{} }
 
 // Load returns a copy of the session stored for appID, or (nil, nil).
 func (m *MemoryStore) Load(ctx context.Context, appID string) (*Session, error) {
-	if err := ctx.Err(); err != nil {
+	if err := ctxErr(ctx); err != nil {
 		return nil, err
 	}
 	m.mu.Lock()
@@ -106,7 +106,7 @@ func (m *MemoryStore) Load(ctx context.Context, appID string) (*Session, error) 
 
 // Save stores a copy of s under s.AppID, replacing any previous session.
 func (m *MemoryStore) Save(ctx context.Context, s *Session) error {
-	if err := ctx.Err(); err != nil {
+	if err := ctxErr(ctx); err != nil {
 		return err
 	}
 	if s == nil {
@@ -125,7 +125,7 @@ func (m *MemoryStore) Save(ctx context.Context, s *Session) error {
 
 // Delete removes the session stored for appID, if any.
 func (m *MemoryStore) Delete(ctx context.Context, appID string) error {
-	if err := ctx.Err(); err != nil {
+	if err := ctxErr(ctx); err != nil {
 		return err
 	}
 	m.mu.Lock()
@@ -142,6 +142,18 @@ func (m *MemoryStore) table() map[string]*Session {
 	}
 	return nil
 }
+
+// ctxErr is ctx.Err() for a store method, with a nil ctx reported as
+// ERROR_INVALID_ARGUMENT rather than a panic (stores may be called
+// directly, not only through a Client, which checks ctx first).
+func ctxErr(ctx context.Context) error {
+	if ctx == nil {
+		return errNilContext
+	}
+	return ctx.Err()
+}
+
+var errNilContext = newError(CodeInvalidArgument, "nil context")
 
 // errNilSession is what stores answer to Save(ctx, nil).
 var errNilSession = newError(CodeSessionStore, "cannot save a nil session")
