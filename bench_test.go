@@ -27,6 +27,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/go-resty/resty/v2"
 )
 
 const (
@@ -155,9 +157,12 @@ func (s *benchServer) answer(r *http.Request) (int, []byte) {
 	if r.Header.Get("appId") != benchAppID {
 		return http.StatusUnauthorized, benchBadKey
 	}
-	body, err := io.ReadAll(r.Body)
-	if err != nil {
-		return http.StatusBadRequest, benchBadRequest
+	var body []byte
+	if r.Body != nil { // never nil on a server; nil on a client request without body
+		var err error
+		if body, err = io.ReadAll(r.Body); err != nil {
+			return http.StatusBadRequest, benchBadRequest
+		}
 	}
 	if s.spy != nil {
 		s.spy(r, body)
@@ -323,6 +328,73 @@ func (rc *rawClient) call(ctx context.Context, method, u, credHeader, cred strin
 
 func (e *rawEnvelope[T]) ok() bool { return e.Data != nil && e.Error == nil }
 
+// restyClient is the second baseline: the same requests through bare resty
+// as its documentation suggests (static headers on the client, a []byte
+// body per request, the body read and decoded by hand), to show how much
+// of the SDK's overhead is resty's.
+type restyClient struct {
+	rc         *resty.Client
+	adminBase  string
+	clientBase string
+	body       []byte
+}
+
+func newRestyClient(tb testing.TB, admin, client *benchServer) *restyClient {
+	tb.Helper()
+	hc := benchHTTPClient(admin.srv)
+	tb.Cleanup(hc.CloseIdleConnections)
+	return newRestyClientWith(hc, admin.adminBase(), client.clientBase())
+}
+
+func newRestyClientWith(hc *http.Client, adminBase, clientBase string) *restyClient {
+	rc := resty.NewWithClient(hc).SetCookieJar(nil).SetHeaders(map[string]string{
+		"appId":      benchAppID,
+		"Accept":     "application/json",
+		"User-Agent": userAgent(""),
+	})
+	return &restyClient{rc: rc, adminBase: adminBase, clientBase: clientBase, body: newLoginBody()}
+}
+
+func (c *restyClient) loginWithToken(ctx context.Context, token string) (*User, error) {
+	var env rawEnvelope[User]
+	if err := c.call(ctx, http.MethodPut, c.clientBase+"/me", "authToken", token, c.body, &env); err != nil {
+		return nil, err
+	}
+	return env.Data, nil
+}
+
+func (c *restyClient) login(ctx context.Context, uid, authKey string) (*User, string, error) {
+	var tok rawEnvelope[authTokenData]
+	if err := c.call(ctx, http.MethodPost, c.adminBase+"/users/"+url.PathEscape(uid)+"/auth_tokens", "apiKey", authKey, c.body, &tok); err != nil {
+		return nil, "", err
+	}
+	u, err := c.loginWithToken(ctx, tok.Data.AuthToken)
+	return u, tok.Data.AuthToken, err
+}
+
+func (c *restyClient) call(ctx context.Context, method, u, credHeader, cred string, body []byte, out interface{ ok() bool }) error {
+	r := c.rc.R().SetContext(ctx).SetDoNotParseResponse(true).SetHeader(credHeader, cred)
+	if body != nil {
+		r.SetHeader("Content-Type", "application/json").SetBody(body)
+	}
+	resp, err := r.Execute(method, u)
+	if err != nil {
+		return err
+	}
+	b, err := io.ReadAll(resp.RawResponse.Body)
+	resp.RawResponse.Body.Close()
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(b, out); err != nil {
+		return err
+	}
+	if resp.StatusCode() != http.StatusOK || !out.ok() {
+		return fmt.Errorf("%s %s: status %d", method, u, resp.StatusCode())
+	}
+	return nil
+}
+
 // forgetSession puts c back in the logged-out state without a request, so
 // that every iteration of a login benchmark is a full, first-time login.
 // (Logging in as another uid instead would add an implicit logout.) The
@@ -332,10 +404,11 @@ func forgetSession(c *Client) { c.cur.Store(noSession) }
 
 // loginKind is one of the compared operations.
 type loginKind struct {
-	name string
-	tls  bool
-	sdk  func(ctx context.Context, c *Client) error
-	raw  func(ctx context.Context, rc *rawClient) error
+	name  string
+	tls   bool
+	sdk   func(ctx context.Context, c *Client) error
+	raw   func(ctx context.Context, rc *rawClient) error
+	resty func(ctx context.Context, rc *restyClient) error // nil: no resty baseline
 }
 
 var benchToken1 = benchToken(benchUID)
@@ -362,6 +435,16 @@ func rawTokenLogin(ctx context.Context, rc *rawClient) error {
 	return err
 }
 
+func restyLogin(ctx context.Context, c *restyClient) error {
+	_, _, err := c.login(ctx, benchUID, benchAuthKey)
+	return err
+}
+
+func restyTokenLogin(ctx context.Context, c *restyClient) error {
+	_, err := c.loginWithToken(ctx, benchToken1)
+	return err
+}
+
 func sdkLoginLogout(ctx context.Context, c *Client) error {
 	if _, err := c.Login(ctx, benchUID, benchAuthKey); err != nil {
 		return err
@@ -378,10 +461,10 @@ func rawLoginLogout(ctx context.Context, rc *rawClient) error {
 }
 
 var loginKinds = []loginKind{
-	{name: "Login", sdk: sdkLogin, raw: rawLogin},
-	{name: "LoginTLS", tls: true, sdk: sdkLogin, raw: rawLogin},
-	{name: "LoginWithAuthToken", sdk: sdkTokenLogin, raw: rawTokenLogin},
-	{name: "LoginWithAuthTokenTLS", tls: true, sdk: sdkTokenLogin, raw: rawTokenLogin},
+	{name: "Login", sdk: sdkLogin, raw: rawLogin, resty: restyLogin},
+	{name: "LoginTLS", tls: true, sdk: sdkLogin, raw: rawLogin, resty: restyLogin},
+	{name: "LoginWithAuthToken", sdk: sdkTokenLogin, raw: rawTokenLogin, resty: restyTokenLogin},
+	{name: "LoginWithAuthTokenTLS", tls: true, sdk: sdkTokenLogin, raw: rawTokenLogin, resty: restyTokenLogin},
 	{name: "LoginLogout", sdk: sdkLoginLogout, raw: rawLoginLogout},
 }
 
@@ -408,6 +491,12 @@ func benchPair(b *testing.B, kind loginKind) {
 		rc := newRawClient(b, srv, srv)
 		runOps(b, func() error { return kind.raw(ctx, rc) })
 	})
+	if kind.resty != nil {
+		b.Run("resty", func(b *testing.B) {
+			rc := newRestyClient(b, srv, srv)
+			runOps(b, func() error { return kind.resty(ctx, rc) })
+		})
+	}
 }
 
 func runOps(b *testing.B, op func() error) {
@@ -595,45 +684,61 @@ func TestLoginRatio(t *testing.T) {
 		srv := newBenchServer(t, kind.tls)
 		c := newBenchClient(t, srv, srv)
 		rc := newRawClient(t, srv, srv)
-		sdk := func() error { return kind.sdk(ctx, c) }
-		raw := func() error { return kind.raw(ctx, rc) }
-		var timeRatios, allocRatios []float64
-		var sdkNs, rawNs, sdkAllocs, rawAllocs []float64
-		for range 3 { // warm up both
-			if _, _, err := measureRound(sdk, iters/10+1); err != nil {
-				t.Fatal(err)
-			}
-			if _, _, err := measureRound(raw, iters/10+1); err != nil {
-				t.Fatal(err)
+		variants := []ratioVariant{
+			{name: "sdk", op: func() error { return kind.sdk(ctx, c) }},
+			{name: "raw", op: func() error { return kind.raw(ctx, rc) }},
+		}
+		if kind.resty != nil {
+			rs := newRestyClient(t, srv, srv)
+			variants = append(variants, ratioVariant{name: "resty", op: func() error { return kind.resty(ctx, rs) }})
+		}
+		for range 3 { // warm up: connections, handshakes, pools
+			for _, v := range variants {
+				if _, _, err := measureRound(v.op, iters/10+1); err != nil {
+					t.Fatal(err)
+				}
 			}
 		}
 		for p := range pairs {
-			var s, r [2]float64
-			var err error
-			if p%2 == 0 {
-				s[0], s[1], err = measureRound(sdk, iters)
-				if err == nil {
-					r[0], r[1], err = measureRound(raw, iters)
+			// Rotate the order so that no variant always runs first.
+			for i := range variants {
+				v := &variants[(i+p)%len(variants)]
+				ns, allocs, err := measureRound(v.op, iters)
+				if err != nil {
+					t.Fatalf("%s/%s: %v", kind.name, v.name, err)
 				}
-			} else {
-				r[0], r[1], err = measureRound(raw, iters)
-				if err == nil {
-					s[0], s[1], err = measureRound(sdk, iters)
-				}
+				v.ns, v.allocs = append(v.ns, ns), append(v.allocs, allocs)
 			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			sdkNs, rawNs = append(sdkNs, s[0]), append(rawNs, r[0])
-			sdkAllocs, rawAllocs = append(sdkAllocs, s[1]), append(rawAllocs, r[1])
-			timeRatios = append(timeRatios, s[0]/r[0])
-			allocRatios = append(allocRatios, s[1]/r[1])
 		}
-		t.Logf("%-22s time sdk/raw = %.3f  (sdk %.1f µs/op, raw %.1f µs/op)   allocs sdk/raw = %.3f  (sdk %.1f, raw %.1f allocs/op)   [median of %d pairs × %d ops; time ratios %s]",
-			kind.name, median(timeRatios), median(sdkNs)/1e3, median(rawNs)/1e3,
-			median(allocRatios), median(sdkAllocs), median(rawAllocs), pairs, iters, fmtRatios(timeRatios))
+		sdk, raw := variants[0], variants[1]
+		line := fmt.Sprintf("%-22s time sdk/raw = %.3f  allocs sdk/raw = %.3f   (µs/op sdk %.1f raw %.1f; allocs/op sdk %.0f raw %.0f)",
+			kind.name, medianRatio(sdk.ns, raw.ns), medianRatio(sdk.allocs, raw.allocs),
+			median(sdk.ns)/1e3, median(raw.ns)/1e3, median(sdk.allocs), median(raw.allocs))
+		if len(variants) > 2 {
+			rs := variants[2]
+			line += fmt.Sprintf("   resty/raw: time %.3f allocs %.3f (µs/op %.1f; allocs/op %.0f)",
+				medianRatio(rs.ns, raw.ns), medianRatio(rs.allocs, raw.allocs), median(rs.ns)/1e3, median(rs.allocs))
+		}
+		t.Logf("%s   [median of %d pairs × %d ops; sdk/raw time ratios %s]", line, pairs, iters, fmtRatios(ratios(sdk.ns, raw.ns)))
 	}
 }
+
+type ratioVariant struct {
+	name       string
+	op         func() error
+	ns, allocs []float64 // per round
+}
+
+// ratios returns a[i]/b[i]: the ratio of each pair of rounds.
+func ratios(a, b []float64) []float64 {
+	r := make([]float64, len(a))
+	for i := range a {
+		r[i] = a[i] / b[i]
+	}
+	return r
+}
+
+func medianRatio(a, b []float64) float64 { return median(ratios(a, b)) }
 
 // measureRound runs op n times and returns ns/op and allocs/op (counted
 // process-wide, so the in-process server's share is included, as in the
@@ -668,4 +773,58 @@ func fmtRatios(xs []float64) string {
 		parts[i] = fmt.Sprintf("%.2f", x)
 	}
 	return strings.Join(parts, " ")
+}
+
+// stubRoundTripper answers in memory, like benchServer but without a
+// network: BenchmarkClientOverhead uses it to isolate what the client side
+// costs (the SDK's code and resty's, or the hand-written client's), which
+// the loopback benchmarks dilute with syscalls, scheduling and the server.
+type stubRoundTripper struct{ s *benchServer }
+
+func (rt stubRoundTripper) RoundTrip(r *http.Request) (*http.Response, error) {
+	status, answer := rt.s.answer(r)
+	if r.Body != nil {
+		_ = r.Body.Close()
+	}
+	return &http.Response{
+		StatusCode:    status,
+		Status:        http.StatusText(status),
+		Proto:         "HTTP/1.1",
+		ProtoMajor:    1,
+		ProtoMinor:    1,
+		Header:        http.Header{"Content-Type": {"application/json"}},
+		Body:          io.NopCloser(bytes.NewReader(answer)),
+		ContentLength: int64(len(answer)),
+		Request:       r,
+	}, nil
+}
+
+// BenchmarkClientOverhead: LoginWithAuthToken (one PUT /me) through an
+// in-memory RoundTripper, SDK vs hand-written client: the client-side cost
+// alone.
+func BenchmarkClientOverhead(b *testing.B) {
+	s := &benchServer{tokenAnswer: map[string][]byte{}, meAnswer: map[string][]byte{}}
+	for _, uid := range benchUsers {
+		s.meAnswer[benchToken(uid)] = mustJSON(map[string]any{"data": benchUserJSON(uid)})
+	}
+	hc := &http.Client{Transport: stubRoundTripper{s}}
+	const base = "http://127.0.0.1:1"
+	ctx := context.Background()
+	b.Run("sdk", func(b *testing.B) {
+		c, err := New(benchAppID, "us", WithHTTPClient(hc), WithAdminHost(base+"/admin/v3.0"), WithClientHost(base+"/client/v3.0"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer c.Close()
+		runOps(b, func() error { return sdkTokenLogin(ctx, c) })
+	})
+	b.Run("raw", func(b *testing.B) {
+		rc := &rawClient{hc: hc, adminBase: base + "/admin/v3.0", clientBase: base + "/client/v3.0",
+			appID: benchAppID, userAgent: userAgent(""), body: newLoginBody()}
+		runOps(b, func() error { return rawTokenLogin(ctx, rc) })
+	})
+	b.Run("resty", func(b *testing.B) {
+		rc := newRestyClientWith(hc, base+"/admin/v3.0", base+"/client/v3.0")
+		runOps(b, func() error { return restyTokenLogin(ctx, rc) })
+	})
 }
