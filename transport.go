@@ -240,7 +240,9 @@ func (t *transport) attempt(ctx context.Context, req *request, attempt int, env 
 		r.SetHeader("authToken", req.cred.reveal())
 	}
 	if req.body != nil {
-		r.SetHeader("Content-Type", "application/json").SetBody(req.body)
+		// An io.Reader body goes to net/http as it is; a []byte one resty
+		// copies twice (into a buffer, then into another for the request).
+		r.SetHeader("Content-Type", "application/json").SetBody(bytes.NewReader(req.body))
 	}
 	resp, err := r.Execute(req.method, t.url(req))
 	if err != nil {
