@@ -256,7 +256,7 @@ func (t *transport) attempt(ctx context.Context, req *request, attempt int, env 
 		t.logAttempt(ctx, req, attempt, 0, time.Since(start), e.Code)
 		return e
 	}
-	body, readErr := readBody(raw.Body)
+	body, readErr := readBody(raw.Body, raw.ContentLength)
 	e := decode(raw, body, readErr, req, env)
 	code := ""
 	if e != nil {
@@ -297,10 +297,30 @@ func checkTLS(resp *http.Response) *Error {
 }
 
 // readBody reads at most maxBodySize+1 bytes, so an oversize answer is
-// detected without being held in memory, and closes the body.
-func readBody(rc io.ReadCloser) ([]byte, error) {
+// detected without being held in memory, and closes the body. A declared
+// size (Content-Length, -1 if unknown) within the limit sizes the buffer at
+// once: one allocation instead of io.ReadAll's growing copies. The body is
+// always read to EOF, so its connection goes back to the pool.
+func readBody(rc io.ReadCloser, size int64) ([]byte, error) {
 	defer rc.Close()
-	return io.ReadAll(io.LimitReader(rc, maxBodySize+1))
+	if size < 0 || size > maxBodySize {
+		return io.ReadAll(io.LimitReader(rc, maxBodySize+1))
+	}
+	buf := make([]byte, 0, size+1) // +1: room to see EOF, or a longer body
+	for {
+		n, err := rc.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+		if len(buf) == cap(buf) { // longer than declared
+			rest, err := io.ReadAll(io.LimitReader(rc, maxBodySize+1-int64(len(buf))))
+			return append(buf, rest...), err
+		}
+	}
 }
 
 // decode turns an HTTP answer into nil (data decoded into env) or an *Error.
