@@ -15,7 +15,9 @@ import (
 	"net/url"
 	"runtime"
 	"strconv"
+	"strings"
 	"time"
+	"unicode"
 
 	"github.com/go-resty/resty/v2"
 )
@@ -336,13 +338,13 @@ func decode(resp *http.Response, body []byte, readErr error, req *request, env a
 		return invalidResponse(status, "the body is larger than 1 MiB", nil)
 	}
 	if err := json.Unmarshal(body, env); err != nil {
-		return invalidResponse(status, describeBody(resp, body), nil)
+		return invalidResponse(status, describeBody(resp, body, req.scrubber()), nil)
 	}
 	if se := serverErrorOf(env); se != nil {
 		return fromServer(se, resp, req)
 	}
 	if status < 200 || status > 299 || !hasData(env) {
-		return invalidResponse(status, describeBody(resp, body), nil)
+		return invalidResponse(status, describeBody(resp, body, req.scrubber()), nil)
 	}
 	return nil
 }
@@ -370,16 +372,34 @@ func hasData(env any) bool {
 
 // describeBody says what came back instead of an envelope, without quoting
 // it (a proxy page could echo request headers).
-func describeBody(resp *http.Response, body []byte) string {
+func describeBody(resp *http.Response, body []byte, sc scrubber) string {
 	ct := resp.Header.Get("Content-Type")
 	switch {
 	case len(bytes.TrimSpace(body)) == 0:
 		return "empty body"
 	case ct != "" && !bytes.Contains([]byte(ct), []byte("json")):
-		return fmt.Sprintf("unexpected %s body of %d bytes", ct, len(body))
+		return fmt.Sprintf("unexpected %s body of %d bytes", mediaTypeForMessage(ct, sc), len(body))
 	default:
 		return fmt.Sprintf("no CometChat envelope in %d bytes of JSON", len(body))
 	}
+}
+
+// mediaTypeForMessage makes a Content-Type fit for an error message: a
+// hostile server can echo a credential into it, or make it huge. It drops
+// unprintable characters, then scrubs credentials (in that order, so that
+// dropping cannot join the pieces of one), then cuts it to 64 bytes.
+func mediaTypeForMessage(ct string, sc scrubber) string {
+	ct = strings.Map(func(r rune) rune {
+		if unicode.IsPrint(r) {
+			return r
+		}
+		return -1
+	}, ct)
+	ct = sc.string(ct)
+	if len(ct) > 64 {
+		ct = strings.ToValidUTF8(ct[:64], "") + "…"
+	}
+	return ct
 }
 
 func invalidResponse(status int, what string, cause error) *Error {
@@ -392,7 +412,7 @@ func invalidResponse(status int, what string, cause error) *Error {
 // credential the request carried.
 func fromServer(se *serverError, resp *http.Response, req *request) *Error {
 	sc := req.scrubber()
-	code := se.Code
+	code := sc.string(se.Code) // the code is logged and printed too
 	if code == "" {
 		code = CodeInvalidResponse
 	}
