@@ -656,6 +656,19 @@ func TestBenchBaselineSendsWhatTheSDKSends(t *testing.T) {
 	}
 }
 
+// TestHeaderConstantsAreCanonical: transport.attempt writes these keys into
+// the header map directly, so they must be what Header.Set would use.
+func TestHeaderConstantsAreCanonical(t *testing.T) {
+	for name, key := range map[string]string{"apiKey": hdrAPIKey, "authToken": hdrAuthToken, "Content-Type": hdrContentType} {
+		if c := http.CanonicalHeaderKey(name); c != key {
+			t.Errorf("%s: constant %q, canonical %q", name, key, c)
+		}
+	}
+	if len(jsonContentType) != 1 || jsonContentType[0] != "application/json" {
+		t.Errorf("jsonContentType = %q", jsonContentType)
+	}
+}
+
 // The ratio test. Benchmarks run one after the other, minutes apart on a
 // busy machine, so their ratio drifts; this test alternates SDK and raw
 // rounds of the same operation (in ABBA order, so neither side always runs

@@ -229,6 +229,18 @@ type serverError struct {
 	Details any    `json:"details"`
 }
 
+// Canonical forms (http.CanonicalHeaderKey) of the headers set per request:
+// CometChat's apiKey and authToken, and Content-Type.
+const (
+	hdrAPIKey      = "Apikey"
+	hdrAuthToken   = "Authtoken"
+	hdrContentType = "Content-Type"
+)
+
+// jsonContentType is the Content-Type value of every request with a body.
+// Never modified: see attempt.
+var jsonContentType = []string{"application/json"}
+
 // attempt sends req once and decodes the answer into env.
 func (t *transport) attempt(ctx context.Context, req *request, attempt int, env any) *Error {
 	actx, cancel := context.WithTimeout(ctx, t.timeout)
@@ -236,15 +248,20 @@ func (t *transport) attempt(ctx context.Context, req *request, attempt int, env 
 	start := time.Now()
 
 	r := t.rc.R().SetContext(actx).SetDoNotParseResponse(true)
+	// Headers go straight into the map under their canonical keys, as
+	// SetHeader would put them but without canonicalising (an allocation)
+	// each time; resty clones the map into the http.Request, so sharing
+	// the constant Content-Type value is safe.
 	if req.role == roleAdmin {
-		r.SetHeader("apiKey", req.cred.reveal())
+		r.Header[hdrAPIKey] = []string{req.cred.reveal()}
 	} else {
-		r.SetHeader("authToken", req.cred.reveal())
+		r.Header[hdrAuthToken] = []string{req.cred.reveal()}
 	}
 	if req.body != nil {
 		// An io.Reader body goes to net/http as it is; a []byte one resty
 		// copies twice (into a buffer, then into another for the request).
-		r.SetHeader("Content-Type", "application/json").SetBody(bytes.NewReader(req.body))
+		r.Header[hdrContentType] = jsonContentType
+		r.SetBody(bytes.NewReader(req.body))
 	}
 	resp, err := r.Execute(req.method, t.url(req))
 	if err != nil {
