@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"sync/atomic"
 	"time"
 )
 
@@ -326,11 +327,14 @@ func (c *Client) forceLogout(ctx context.Context, s *session) {
 }
 
 // usable checks what every call needs: a context and an open client.
-func (c *Client) usable(ctx context.Context) *Error {
+func (c *Client) usable(ctx context.Context) *Error { return checkUsable(ctx, &c.closed) }
+
+// checkUsable is usable for Client and AdminClient alike.
+func checkUsable(ctx context.Context, closed *atomic.Bool) *Error {
 	if ctx == nil {
 		return newError(CodeInvalidArgument, "nil context")
 	}
-	if c.closed.Load() {
+	if closed.Load() {
 		return newError(CodeClientClosed, "the client is closed")
 	}
 	return nil
@@ -387,9 +391,9 @@ func (c *Client) commit(ctx context.Context, expect, s *session) *Error {
 	if expect != nil && c.cur.Load() != expect {
 		return nil
 	}
-	err := c.store.Save(context.WithoutCancel(ctx), &Session{
+	err := c.store.Save(detach(ctx), &Session{
 		AppID:     c.appID,
-		User:      *s.user.clone(),
+		User:      s.user.cloneValue(),
 		AuthToken: s.token.reveal(),
 		CreatedAt: s.createdAt,
 	})
@@ -400,11 +404,22 @@ func (c *Client) commit(ctx context.Context, expect, s *session) *Error {
 	return nil
 }
 
+// detach is context.WithoutCancel without its allocation when ctx can
+// never be cancelled anyway (context.Background, context.TODO).
+func detach(ctx context.Context) context.Context {
+	if ctx.Done() == nil {
+		if _, ok := ctx.Deadline(); !ok {
+			return ctx
+		}
+	}
+	return context.WithoutCancel(ctx)
+}
+
 // clearLocked ends the local session; c.mu must be held. The in-memory
 // session ends even if the store fails, whose error is returned.
 func (c *Client) clearLocked(ctx context.Context) *Error {
 	c.cur.Store(noSession)
-	if err := c.store.Delete(context.WithoutCancel(ctx), c.appID); err != nil {
+	if err := c.store.Delete(detach(ctx), c.appID); err != nil {
 		return storeError("deleting the session", err)
 	}
 	return nil

@@ -669,6 +669,44 @@ func TestHeaderConstantsAreCanonical(t *testing.T) {
 	}
 }
 
+// TestUserCloneValueIsDeep: the copy that commit hands the store shares no
+// map or slice with the session's user.
+func TestUserCloneValueIsDeep(t *testing.T) {
+	u := &User{UID: "u1", Name: "N", Metadata: map[string]any{"a": map[string]any{"b": []any{"c"}}}, Tags: []string{"t"}}
+	c := u.cloneValue()
+	c.Metadata["a"].(map[string]any)["b"].([]any)[0] = "changed"
+	c.Metadata["x"] = 1
+	c.Tags[0] = "changed"
+	if u.Metadata["a"].(map[string]any)["b"].([]any)[0] != "c" || len(u.Metadata) != 1 || u.Tags[0] != "t" {
+		t.Fatalf("the original changed: %+v", *u)
+	}
+	if n := testing.AllocsPerRun(100, func() { _ = (&User{UID: "u1"}).cloneValue() }); n != 0 {
+		t.Errorf("cloneValue of a user without metadata or tags: %v allocations, want 0", n)
+	}
+}
+
+// TestDetach: what the store gets outlives the caller's context, keeps its
+// values, and is the caller's own context when that can never end.
+func TestDetach(t *testing.T) {
+	type key struct{}
+	bg := context.WithValue(context.Background(), key{}, "v")
+	if got := detach(bg); got != bg {
+		t.Error("an uncancellable context was wrapped")
+	}
+	ctx, cancel := context.WithTimeout(bg, time.Hour)
+	cancel()
+	d := detach(ctx)
+	if d.Err() != nil || d.Done() != nil {
+		t.Error("the detached context ends with the caller's")
+	}
+	if _, ok := d.Deadline(); ok {
+		t.Error("the detached context kept the deadline")
+	}
+	if d.Value(key{}) != "v" {
+		t.Error("the detached context lost the caller's values")
+	}
+}
+
 // The ratio test. Benchmarks run one after the other, minutes apart on a
 // busy machine, so their ratio drifts; this test alternates SDK and raw
 // rounds of the same operation (in ABBA order, so neither side always runs

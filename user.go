@@ -42,6 +42,21 @@ func (u *User) clone() *User {
 	return &c
 }
 
+// cloneValue is clone for a copy that lives inside another value (a
+// Session): no allocation at all for a user without metadata or tags.
+// (clone does not call it: the extra copy of the struct would show in
+// GetLoggedInUser, which is clone and little else.)
+func (u *User) cloneValue() User {
+	c := *u
+	if u.Metadata != nil {
+		c.Metadata = cloneJSONMap(u.Metadata)
+	}
+	if u.Tags != nil {
+		c.Tags = append([]string(nil), u.Tags...)
+	}
+	return c
+}
+
 // cloneJSONMap deep-copies a decoded JSON object.
 func cloneJSONMap(m map[string]any) map[string]any {
 	c := make(map[string]any, len(m))
