@@ -411,16 +411,8 @@ func (a *AdminClient) request(method, path string, body []byte) *request {
 	return &request{role: roleAdmin, method: method, path: path, cred: *a.apiKey, body: body}
 }
 
-// usable checks what every call needs: a context and an open AdminClient.
-func (a *AdminClient) usable(ctx context.Context) *Error {
-	if ctx == nil {
-		return newError(CodeInvalidArgument, "nil context")
-	}
-	if a.closed.Load() {
-		return newError(CodeClientClosed, "the client is closed")
-	}
-	return nil
-}
+// usable checks what every call needs: a context and an open client.
+func (a *AdminClient) usable(ctx context.Context) *Error { return checkUsable(ctx, &a.closed) }
 
 // check is usable followed by the uid rules.
 func (a *AdminClient) check(ctx context.Context, uid string) *Error {
