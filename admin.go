@@ -31,10 +31,11 @@ import (
 type AdminClient struct {
 	appID  string
 	region string
-	// apiKey is behind a pointer because fmt prints the unexported fields
-	// of a dereferenced AdminClient without calling their methods; a
-	// pointer field shows only as an address.
-	apiKey *secret
+	// apiKey returns the key from a closure: fmt prints the unexported
+	// fields of a dereferenced AdminClient without calling their methods,
+	// and go-spew (testify's failure output) follows pointers too; both
+	// show a func only as an address.
+	apiKey func() secret
 	t      *transport
 	closed atomic.Bool
 }
@@ -63,7 +64,7 @@ func NewAdminClient(appID, region, apiKey string, opts ...Option) (*AdminClient,
 	return &AdminClient{
 		appID:  appID,
 		region: cfg.region,
-		apiKey: &key,
+		apiKey: func() secret { return key },
 		t:      newTransport(appID, &cfg.config),
 	}, nil
 }
@@ -408,7 +409,7 @@ func (a *AdminClient) send(ctx context.Context, req *request) error {
 
 // request is a request to the admin host with the API key.
 func (a *AdminClient) request(method, path string, body []byte) *request {
-	return &request{role: roleAdmin, method: method, path: path, cred: *a.apiKey, body: body}
+	return &request{role: roleAdmin, method: method, path: path, cred: a.apiKey(), body: body}
 }
 
 // usable checks what every call needs: a context and an open client.
