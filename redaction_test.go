@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/davecgh/go-spew/spew"
 	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -408,6 +409,15 @@ func TestRedaction_FullSessionShowsNoSecret(t *testing.T) {
 				lc.check(name+" json", string(b))
 			}
 		}
+	}
+
+	// What testify prints when an assertion on these values fails: a
+	// go-spew dump that skips String methods and follows pointers. (Session
+	// and AuthToken are plain structs there: see SECURITY.md.)
+	dump := spew.ConfigState{Indent: " ", DisablePointerAddresses: true, DisableCapacities: true,
+		SortKeys: true, DisableMethods: true, MaxDepth: 10}
+	for _, name := range []string{"*Client", "*AdminClient", "*MemoryStore", "*FileStore", "LoginListener"} {
+		lc.check(name+" go-spew dump", dump.Sdump(values[name]))
 	}
 
 	// slog: each value alone, in groups, in With attributes and nested in
