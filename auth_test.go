@@ -740,19 +740,32 @@ func TestStoreErrors(t *testing.T) {
 	})
 }
 
+// cancellingStore cancels the caller's context as Save begins, then saves
+// only if the context it was given is still live: it fails unless the SDK
+// detached the store write from the caller's context.
+type cancellingStore struct {
+	MemoryStore
+	cancel context.CancelFunc
+}
+
+func (s *cancellingStore) Save(ctx context.Context, sess *Session) error {
+	s.cancel()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return s.MemoryStore.Save(ctx, sess)
+}
+
 func TestLogin_StoreWriteOutlivesCancelledContext(t *testing.T) {
 	t.Parallel()
-	store := NewMemoryStore()
-	c, mt := setup(t, WithSessionStore(store))
 	ctx, cancel := context.WithCancel(context.Background())
-	mt.RegisterResponder(http.MethodPost, tokenURL, dataResponder(200, map[string]any{"uid": testUID, "authToken": testToken}))
-	mt.RegisterResponder(http.MethodPut, meURL, func(r *http.Request) (*http.Response, error) {
-		resp, err := dataResponder(200, userJSON(testUID, "A"))(r)
-		cancel() // the caller gives up right as the answer arrives
-		return resp, err
-	})
+	defer cancel()
+	store := &cancellingStore{cancel: cancel}
+	c, mt := setup(t, WithSessionStore(store))
+	mockLogin(mt, testUID, "A", testToken)
 	_, err := c.Login(ctx, testUID, testAuthKey)
 	require.NoError(t, err)
+	require.Error(t, ctx.Err(), "the caller gave up during the store write")
 	s, err := store.Load(context.Background(), testAppID)
 	require.NoError(t, err)
 	require.NotNil(t, s, "a login the server accepted is recorded whole")

@@ -276,6 +276,13 @@ func (t *transport) attempt(ctx context.Context, req *request, attempt int, env 
 		return e
 	}
 	body, readErr := readBody(raw.Body, raw.ContentLength)
+	if readErr != nil && actx.Err() != nil {
+		// The deadline or the caller ended the read: no complete answer
+		// arrived, which is a network failure, not a bad answer.
+		e := networkError(ctx, fmt.Errorf("reading the answer: %w", actx.Err()), req)
+		t.logAttempt(ctx, req, attempt, raw.StatusCode, time.Since(start), e.Code)
+		return e
+	}
 	e := decode(raw, body, readErr, req, env)
 	code := ""
 	if e != nil {

@@ -278,3 +278,34 @@ func TestCheckTLS(t *testing.T) {
 	require.NotNil(t, e)
 	assert.Contains(t, e.Message, "not verified")
 }
+
+// stallingBody sends the start of an answer, then nothing until ctx ends.
+type stallingBody struct {
+	ctx  context.Context
+	sent bool
+}
+
+func (b *stallingBody) Read(p []byte) (int, error) {
+	if !b.sent {
+		b.sent = true
+		return copy(p, `{"data":{"uid":"cometchat-uid-1",`), nil
+	}
+	<-b.ctx.Done()
+	return 0, b.ctx.Err()
+}
+
+func (b *stallingBody) Close() error { return nil }
+
+func TestDeadlineWhileReadingTheBodyIsANetworkError(t *testing.T) {
+	t.Parallel()
+	c, mt := setup(t, WithRetries(0))
+	mt.RegisterResponder(http.MethodPost, tokenURL, func(r *http.Request) (*http.Response, error) {
+		return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/json"}},
+			Body: &stallingBody{ctx: r.Context()}, ContentLength: -1, Request: r}, nil
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
+	defer cancel()
+	_, err := c.Login(ctx, testUID, testAuthKey)
+	requireCode(t, err, CodeNetwork)
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
+}
