@@ -318,13 +318,12 @@ func TestSecurity_SlowBodyEndsWithTheAttemptTimeout(t *testing.T) {
 	c, err := New(testAppID, "us", append(srv.hostOptions(), WithTimeout(300*time.Millisecond), WithRetries(0))...)
 	require.NoError(t, err)
 	defer c.Close()
-	start := time.Now()
+	// A trickling body must not hold the call past its attempt timeout (a
+	// hang would trip go test's own timeout): the call ends as a network
+	// failure caused by that deadline.
 	_, err = c.Login(context.Background(), testUID, testAuthKey)
-	require.Error(t, err)
-	assert.Less(t, time.Since(start), 5*time.Second, "a trickling body cannot hold a call past its timeout")
-	var e *Error
-	require.ErrorAs(t, err, &e)
-	assert.Contains(t, []string{CodeNetwork, CodeInvalidResponse}, e.Code)
+	requireCode(t, err, CodeNetwork)
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
 }
 
 func TestSecurity_HeaderInjectionIsRefusedBeforeSending(t *testing.T) {
@@ -721,13 +720,12 @@ func runHostile(t *testing.T, where string, op hostileOp, hostile httpmock.Respo
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	start := time.Now()
+	// ctx bounds the call; a hang would trip go test's own timeout.
 	var (
 		v   any
 		err error
 	)
 	noPanic(t, where, func() { v, err = op.run(ctx, c, a) })
-	assert.Less(t, time.Since(start), timeout+time.Second, "%s: hangs", where)
 	if err != nil {
 		var e *Error
 		if assert.ErrorAs(t, err, &e, where) {
