@@ -3,13 +3,13 @@ module github.com/cometchat-go/cometchatcalls
 go 1.24
 
 require (
-	github.com/davecgh/go-spew v1.1.1 // indirect
-	github.com/go-resty/resty/v2 v2.17.2 // indirect
-	github.com/gofrs/flock v0.12.1 // indirect
-	github.com/jarcoal/httpmock v1.4.2 // indirect
+	github.com/davecgh/go-spew v1.1.1
+	github.com/go-resty/resty/v2 v2.17.2
+	github.com/gofrs/flock v0.12.1
+	github.com/jarcoal/httpmock v1.4.2
 	github.com/pmezard/go-difflib v1.0.0 // indirect
-	github.com/stretchr/testify v1.11.1 // indirect
-	go.uber.org/goleak v1.3.0 // indirect
+	github.com/stretchr/testify v1.11.1
+	go.uber.org/goleak v1.3.0
 	golang.org/x/net v0.43.0 // indirect
 	golang.org/x/sys v0.35.0 // indirect
 	gopkg.in/yaml.v3 v3.0.1 // indirect
