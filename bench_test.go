@@ -601,6 +601,34 @@ func BenchmarkGetLoggedInUserParallel(b *testing.B) {
 	})
 }
 
+// BenchmarkIsUserLoggedIn and BenchmarkIsUserLoggedInParallel read the
+// same session as GetLoggedInUser without copying the user: no allocation,
+// hence no garbage collector in the figure, which leaves the cost of the
+// read itself. With no lock, parallel ns/op is about serial / GOMAXPROCS.
+func BenchmarkIsUserLoggedIn(b *testing.B) {
+	c := benchLoggedIn(b)
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if !c.IsUserLoggedIn(ctx) {
+			b.Fatal("no user")
+		}
+	}
+}
+
+func BenchmarkIsUserLoggedInParallel(b *testing.B) {
+	c := benchLoggedIn(b)
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if !c.IsUserLoggedIn(ctx) {
+				panic("no user")
+			}
+		}
+	})
+}
+
 // TestBenchBaselineSendsWhatTheSDKSends keeps the comparison honest: the
 // raw client's requests carry the same method, path, headers and body as
 // the SDK's (the device ID aside, which is random per client).
