@@ -630,8 +630,9 @@ func BenchmarkIsUserLoggedInParallel(b *testing.B) {
 }
 
 // TestBenchBaselineSendsWhatTheSDKSends keeps the comparison honest: the
-// raw client's requests carry the same method, path, headers and body as
-// the SDK's (the device ID aside, which is random per client).
+// raw and resty clients' requests carry the same method, path, headers,
+// framing (Content-Length, no chunking) and body as the SDK's (the device
+// ID aside, which is random per client), and decode the same user.
 func TestBenchBaselineSendsWhatTheSDKSends(t *testing.T) {
 	var mu sync.Mutex
 	var got []string
@@ -646,32 +647,39 @@ func TestBenchBaselineSendsWhatTheSDKSends(t *testing.T) {
 			}
 			fields["deviceId"] = "…"
 		}
-		h := r.Header.Clone()
-		h.Del("Content-Length") // same bodies, same length: compared below
 		mu.Lock()
-		got = append(got, fmt.Sprintf("%s %s %v len=%d %v", r.Method, r.URL.Path, h, len(body), fields))
+		got = append(got, fmt.Sprintf("%s %s %v contentLength=%d transferEncoding=%q body=%v",
+			r.Method, r.URL.Path, r.Header, r.ContentLength, r.TransferEncoding, fields))
 		mu.Unlock()
 	})
+	sent := func(f func() error) []string {
+		t.Helper()
+		if err := f(); err != nil {
+			t.Fatal(err)
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		reqs := got
+		got = nil
+		return reqs
+	}
 	ctx := context.Background()
 	c := newBenchClient(t, srv, srv)
 	rc := newRawClient(t, srv, srv)
-	var sdkReqs, rawReqs []string
-	if err := sdkLoginLogout(ctx, c); err != nil {
-		t.Fatal(err)
+	rs := newRestyClient(t, srv, srv)
+	sdkReqs := sent(func() error { return sdkLoginLogout(ctx, c) })
+	rawReqs := sent(func() error { return rawLoginLogout(ctx, rc) })
+	restyReqs := sent(func() error {
+		if err := restyLogin(ctx, rs); err != nil {
+			return err
+		}
+		var env rawEnvelope[struct{}]
+		return rs.call(ctx, http.MethodDelete, rs.clientBase+"/me", "authToken", benchToken1, nil, &env)
+	})
+	if len(sdkReqs) != 3 || !slices.Equal(sdkReqs, rawReqs) || !slices.Equal(sdkReqs, restyReqs) {
+		t.Fatalf("the baselines do not send what the SDK sends:\nsdk:   %q\nraw:   %q\nresty: %q", sdkReqs, rawReqs, restyReqs)
 	}
-	mu.Lock()
-	sdkReqs, got = got, nil
-	mu.Unlock()
-	if err := rawLoginLogout(ctx, rc); err != nil {
-		t.Fatal(err)
-	}
-	mu.Lock()
-	rawReqs = got
-	mu.Unlock()
-	if len(sdkReqs) != 3 || !slices.Equal(sdkReqs, rawReqs) {
-		t.Fatalf("the baseline does not send what the SDK sends:\nsdk: %q\nraw: %q", sdkReqs, rawReqs)
-	}
-	// And the two decode the same user.
+	// And they decode the same user.
 	forgetSession(c)
 	su, err := c.LoginWithAuthToken(ctx, benchToken1)
 	if err != nil {
@@ -681,8 +689,12 @@ func TestBenchBaselineSendsWhatTheSDKSends(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if fmt.Sprint(*su) != fmt.Sprint(*ru) {
-		t.Fatalf("different users: %+v vs %+v", *su, *ru)
+	tu, err := rs.loginWithToken(ctx, benchToken1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(*su) != fmt.Sprint(*ru) || fmt.Sprint(*su) != fmt.Sprint(*tu) {
+		t.Fatalf("different users: %+v vs %+v vs %+v", *su, *ru, *tu)
 	}
 }
 
@@ -738,14 +750,15 @@ func TestDetach(t *testing.T) {
 }
 
 // The ratio test. Benchmarks run one after the other, minutes apart on a
-// busy machine, so their ratio drifts; this test alternates SDK and raw
-// rounds of the same operation (in ABBA order, so neither side always runs
-// second) and reports the median of the per-pair ratios, for time and
-// allocations. It reports, it never asserts a timing: run it with
+// busy machine, so their ratio drifts; this test alternates rounds of the
+// same operation through the SDK, the raw client and bare resty (rotating
+// the order, so no variant always runs first) and reports the median of the
+// per-pair ratios, for time and allocations. It reports, it never asserts a timing: run it with
 //
 //	COMETCHAT_BENCH_RATIO=1 go test -run '^TestLoginRatio$' -v .
 //
-// COMETCHAT_BENCH_RATIO may also be "pairs,iterations", e.g. "9,3000".
+// COMETCHAT_BENCH_RATIO may also be "pairs,iterations" (default "11,1500":
+// 11 rounds of 1500 operations per variant), e.g. "21,1000".
 
 const ratioEnv = "COMETCHAT_BENCH_RATIO"
 
@@ -754,7 +767,7 @@ func TestLoginRatio(t *testing.T) {
 	if spec == "" {
 		t.Skip("timing report; set " + ratioEnv + "=1 to run it")
 	}
-	pairs, iters := 7, 2000
+	pairs, iters := 11, 1500
 	if strings.Contains(spec, ",") {
 		if _, err := fmt.Sscanf(spec, "%d,%d", &pairs, &iters); err != nil || pairs < 5 || iters < 1 {
 			t.Fatalf("%s=%q: want pairs,iterations with pairs >= 5", ratioEnv, spec)
