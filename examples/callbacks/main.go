@@ -20,17 +20,7 @@ import (
 )
 
 func main() {
-	target, err := exampleenv.FromEnv(os.Stdout, os.Getenv, exampleenv.VarAuthKey)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "callbacks:", err)
-		os.Exit(2)
-	}
-	err = run(context.Background(), os.Stdout, target)
-	target.Close()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "callbacks failed:", err)
-		os.Exit(1)
-	}
+	os.Exit(exampleenv.Run(context.Background(), "callbacks", os.Stdout, os.Stderr, os.Getenv, exampleenv.VarAuthKey, run))
 }
 
 func run(ctx context.Context, out io.Writer, target *exampleenv.Target) error {

@@ -10,7 +10,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -33,21 +32,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	target, err := exampleenv.FromEnv(stdout, getenv, exampleenv.VarAuthKey)
-	if err != nil {
-		fmt.Fprintln(stderr, "login:", err)
-		var missing *exampleenv.MissingError
-		if errors.As(err, &missing) {
-			return 2
-		}
-		return 1
-	}
-	defer target.Close()
-	if err := login(ctx, stdout, target, *uid); err != nil {
-		fmt.Fprintln(stderr, "login:", err)
-		return 1
-	}
-	return 0
+	return exampleenv.Run(ctx, "login", stdout, stderr, getenv, exampleenv.VarAuthKey,
+		func(ctx context.Context, out io.Writer, target *exampleenv.Target) error {
+			return login(ctx, out, target, *uid)
+		})
 }
 
 func login(ctx context.Context, out io.Writer, target *exampleenv.Target, uid string) error {

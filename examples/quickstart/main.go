@@ -30,17 +30,7 @@ import (
 )
 
 func main() {
-	target, err := exampleenv.FromEnv(os.Stdout, os.Getenv, exampleenv.VarAuthKey)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "quickstart:", err)
-		os.Exit(2)
-	}
-	err = run(context.Background(), os.Stdout, target)
-	target.Close()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "quickstart failed:", err)
-		os.Exit(1)
-	}
+	os.Exit(exampleenv.Run(context.Background(), "quickstart", os.Stdout, os.Stderr, os.Getenv, exampleenv.VarAuthKey, run))
 }
 
 const uid = "cometchat-uid-1"

@@ -39,33 +39,25 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	target, err := exampleenv.FromEnv(stdout, getenv, exampleenv.VarAuthKey)
-	if err != nil {
-		fmt.Fprintln(stderr, "session:", err)
-		return 2
-	}
-	defer target.Close()
+	return exampleenv.Run(ctx, "session", stdout, stderr, getenv, exampleenv.VarAuthKey,
+		func(ctx context.Context, out io.Writer, target *exampleenv.Target) error {
+			return session(ctx, out, target, *storePath, *uid, *logout)
+		})
+}
 
+func session(ctx context.Context, out io.Writer, target *exampleenv.Target, storePath, uid string, logout bool) error {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	client, err := cometchatcalls.New(target.AppID, target.Region,
-		append(target.Options, cometchatcalls.WithSessionStore(cometchatcalls.NewFileStore(*storePath)))...)
+		append(target.Options, cometchatcalls.WithSessionStore(cometchatcalls.NewFileStore(storePath)))...)
 	if err != nil {
-		fmt.Fprintln(stderr, "session:", err)
-		return 1
+		return err
 	}
 	defer client.Close()
-
-	if *logout {
-		err = endSession(ctx, stdout, client)
-	} else {
-		err = ensureLoggedIn(ctx, stdout, client, *uid, target.AuthKey, *storePath)
+	if logout {
+		return endSession(ctx, out, client)
 	}
-	if err != nil {
-		fmt.Fprintln(stderr, "session:", err)
-		return 1
-	}
-	return 0
+	return ensureLoggedIn(ctx, out, client, uid, target.AuthKey, storePath)
 }
 
 func ensureLoggedIn(ctx context.Context, out io.Writer, client *cometchatcalls.Client, uid, authKey, path string) error {

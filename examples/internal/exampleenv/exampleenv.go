@@ -5,6 +5,8 @@
 package exampleenv
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -88,4 +90,27 @@ func (t *Target) Close() {
 	if t.server != nil {
 		t.server.Close()
 	}
+}
+
+// Run finds the target (see FromEnv), runs body against it, stops the
+// emulator and returns the exit code: 0 on success, 1 when body fails, 2
+// when the environment is partly set. Errors go to stderr, prefixed with
+// the example's name.
+func Run(ctx context.Context, name string, stdout, stderr io.Writer, getenv func(string) string,
+	need string, body func(ctx context.Context, out io.Writer, target *Target) error) int {
+	target, err := FromEnv(stdout, getenv, need)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", name, err)
+		var missing *MissingError
+		if errors.As(err, &missing) {
+			return 2
+		}
+		return 1
+	}
+	defer target.Close()
+	if err := body(ctx, stdout, target); err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", name, err)
+		return 1
+	}
+	return 0
 }
