@@ -53,7 +53,7 @@ func (s Session) LogValue() slog.Value {
 // clone returns a deep copy of s.
 func (s *Session) clone() *Session {
 	c := *s
-	c.User = *s.User.clone()
+	c.User = s.User.cloneValue()
 	return &c
 }
 
