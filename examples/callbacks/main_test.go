@@ -14,11 +14,9 @@ import (
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 func TestRun(t *testing.T) {
-	var out bytes.Buffer
-	target, err := exampleenv.FromEnv(&out, func(string) string { return "" }, exampleenv.VarAuthKey)
-	require.NoError(t, err)
+	target := exampleenv.Emulated()
 	defer target.Close()
-	out.Reset()
+	var out bytes.Buffer
 
 	require.NoError(t, run(context.Background(), &out, target))
 	assert.Equal(t, `LoginAsync(cometchat-uid-1):

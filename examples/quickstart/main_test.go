@@ -14,12 +14,9 @@ import (
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 func TestRun_PrintsTheWholeFlow(t *testing.T) {
-	var out bytes.Buffer
-	target, err := exampleenv.FromEnv(&out, func(string) string { return "" }, exampleenv.VarAuthKey)
-	require.NoError(t, err)
+	target := exampleenv.Emulated()
 	defer target.Close()
-	require.True(t, target.Emulated)
-	out.Reset()
+	var out bytes.Buffer
 
 	require.NoError(t, run(context.Background(), &out, target))
 	assert.Equal(t, `1. GetLoggedInUser: nobody is logged in
@@ -35,12 +32,11 @@ func TestRun_PrintsTheWholeFlow(t *testing.T) {
 }
 
 func TestRun_ReportsServerErrors(t *testing.T) {
-	var out bytes.Buffer
-	target, err := exampleenv.FromEnv(&out, func(string) string { return "" }, exampleenv.VarAuthKey)
-	require.NoError(t, err)
+	target := exampleenv.Emulated()
 	defer target.Close()
 	target.AuthKey = "wrong-key"
-	err = run(context.Background(), &out, target)
+	var out bytes.Buffer
+	err := run(context.Background(), &out, target)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "AUTH_ERR_APIKEY_NOT_FOUND")
 	assert.NotContains(t, err.Error(), "wrong-key")

@@ -60,12 +60,9 @@ func FromEnv(out io.Writer, getenv func(string) string, need ...string) (*Target
 		}
 	}
 	if !anySet {
-		srv := cometchatcallstest.NewServer()
-		fmt.Fprintln(out, "No COMETCHAT_* variables set: using the embedded CometChat emulator at", srv.URL())
-		return &Target{
-			AppID: srv.AppID(), Region: srv.Region(), AuthKey: srv.AuthKey(), APIKey: srv.APIKey(),
-			Options: srv.ClientOptions(), Emulated: true, server: srv,
-		}, nil
+		t := Emulated()
+		fmt.Fprintln(out, "No COMETCHAT_* variables set: using the embedded CometChat emulator at", t.server.URL())
+		return t, nil
 	}
 	for _, v := range vars {
 		if getenv(v) == "" {
@@ -80,6 +77,16 @@ func FromEnv(out io.Writer, getenv func(string) string, need ...string) (*Target
 		AppID: getenv(VarAppID), Region: getenv(VarRegion),
 		AuthKey: getenv(VarAuthKey), APIKey: getenv(VarAPIKey),
 	}, nil
+}
+
+// Emulated starts a fresh emulator and returns it as a Target (what FromEnv
+// does when no variable is set, without saying so). Close stops it.
+func Emulated() *Target {
+	srv := cometchatcallstest.NewServer()
+	return &Target{
+		AppID: srv.AppID(), Region: srv.Region(), AuthKey: srv.AuthKey(), APIKey: srv.APIKey(),
+		Options: srv.ClientOptions(), Emulated: true, server: srv,
+	}
 }
 
 // Server returns the emulator, or nil for real CometChat.
