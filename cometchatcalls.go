@@ -11,26 +11,42 @@
 //
 // # Quickstart
 //
-//	client, err := cometchatcalls.New(appID, "us")
-//	if err != nil {
-//		log.Fatal(err)
-//	}
-//	defer client.Close()
+// A complete program; replace APP_ID and AUTH_KEY with your app's (or run
+// examples/quickstart, which needs neither: it starts the emulator):
 //
-//	user, err := client.GetLoggedInUser(ctx)
-//	if err != nil {
-//		log.Fatal(err)
-//	}
-//	if user == nil { // nobody logged in yet
-//		user, err = client.Login(ctx, "cometchat-uid-1", authKey)
+//	package main
+//
+//	import (
+//		"context"
+//		"fmt"
+//		"log"
+//
+//		"github.com/cometchat-go/cometchatcalls"
+//	)
+//
+//	func main() {
+//		ctx := context.Background()
+//		client, err := cometchatcalls.New("APP_ID", "us") // region: us, eu or in
 //		if err != nil {
 //			log.Fatal(err)
 //		}
-//	}
-//	fmt.Println("logged in as", user.Name)
+//		defer client.Close()
 //
-//	if err := client.Logout(ctx); err != nil {
-//		log.Print(err)
+//		user, err := client.GetLoggedInUser(ctx) // nil, nil when nobody is logged in
+//		if err != nil {
+//			log.Fatal(err)
+//		}
+//		if user == nil {
+//			user, err = client.Login(ctx, "cometchat-uid-1", "AUTH_KEY")
+//			if err != nil {
+//				log.Fatal(err)
+//			}
+//		}
+//		fmt.Println("logged in as", user.Name)
+//
+//		if err := client.Logout(ctx); err != nil {
+//			log.Print(err)
+//		}
 //	}
 //
 // The auth key lets anyone log in as any user: use it only during
