@@ -41,6 +41,7 @@ type Target struct {
 // MissingError says which variables a partly configured environment lacks.
 type MissingError struct{ Vars []string }
 
+// Error names the missing variables and says how to fix them.
 func (e *MissingError) Error() string {
 	return "missing environment variables: " + strings.Join(e.Vars, ", ") +
 		" (set all of them to use your CometChat app, or none to use the embedded emulator)"
