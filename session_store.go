@@ -2,6 +2,7 @@ package cometchatcalls
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -12,9 +13,12 @@ import (
 // Session is what a SessionStore keeps for one app: the logged-in user and
 // the auth token that proves it.
 //
-// The auth token is a bearer credential. fmt and slog show a Session with the
-// token redacted; encoding/json does not (stores must be able to persist it),
-// so never log a Session through json.Marshal.
+// The auth token is a bearer credential. fmt, slog (text and JSON, nested
+// values included) and encoding/json all show a Session with the token as
+// "[REDACTED]". A SessionStore that persists sessions as JSON must therefore
+// encode AuthToken itself, from a struct of its own (as FileStore does):
+// json.Marshal(session) does not carry the token, and
+// cometchatcallstest.TestSessionStore fails a store that relies on it.
 type Session struct {
 	AppID     string
 	User      User
@@ -48,6 +52,18 @@ func (s Session) LogValue() slog.Value {
 		slog.String("authToken", redacted),
 		slog.Time("createdAt", s.CreatedAt),
 	)
+}
+
+// MarshalJSON encodes s with the token as "[REDACTED]": slog's JSON handler
+// reaches nested values through encoding/json, and a token must not reach a
+// log that way.
+func (s Session) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		AppID     string
+		User      User
+		AuthToken string
+		CreatedAt time.Time
+	}{s.AppID, s.User, redacted, s.CreatedAt})
 }
 
 // clone returns a deep copy of s.
