@@ -835,3 +835,33 @@ func TestLogin_ConcurrentCallsAreRaceFree(t *testing.T) {
 	_, tokErr := c.GetUserAuthToken(ctx)
 	assert.Equal(t, u != nil, tokErr == nil)
 }
+
+// The same wire contract as TestLogin_WireShape, written as httpmock
+// matchers: a request that differs in a header or the body finds no
+// responder and the login fails.
+func TestLogin_MatchersOnHeadersAndBody(t *testing.T) {
+	t.Parallel()
+	c, mt := setup(t)
+	admin := httpmock.HeaderIs("appId", testAppID).
+		And(httpmock.HeaderIs("apiKey", testAuthKey)).
+		And(httpmock.HeaderIs("Content-Type", "application/json")).
+		And(httpmock.BodyContainsString(`"platform":"web"`)).
+		And(httpmock.BodyContainsString(`"deviceId":"go-`))
+	client := httpmock.HeaderIs("appId", testAppID).
+		And(httpmock.HeaderIs("authToken", testToken)).
+		And(httpmock.NewMatcher("no apiKey", func(r *http.Request) bool { return r.Header.Get("apiKey") == "" })).
+		And(httpmock.BodyContainsString(`"platform":"web"`))
+	mt.RegisterMatcherResponder(http.MethodPost, tokenURL, admin,
+		dataResponder(200, map[string]any{"uid": testUID, "authToken": testToken}))
+	mt.RegisterMatcherResponder(http.MethodPut, meURL, client, dataResponder(200, userJSON(testUID, "A")))
+
+	_, err := c.Login(context.Background(), testUID, testAuthKey)
+	require.NoError(t, err)
+	assert.Equal(t, 2, mt.GetTotalCallCount())
+
+	other, mt2 := setup(t, WithRetries(0))
+	mt2.RegisterMatcherResponder(http.MethodPost, tokenURL, admin,
+		dataResponder(200, map[string]any{"uid": testUID, "authToken": testToken}))
+	_, err = other.Login(context.Background(), testUID, "a-different-key")
+	requireCode(t, err, CodeNetwork) // httpmock: no responder matches
+}
