@@ -242,7 +242,7 @@ const (
 var jsonContentType = []string{"application/json"}
 
 // attempt sends req once and decodes the answer into env.
-func (t *transport) attempt(ctx context.Context, req *request, attempt int, env any) *Error {
+func (t *transport) attempt(ctx context.Context, req *request, attempt int, env envelopeView) *Error {
 	actx, cancel := context.WithTimeout(ctx, t.timeout)
 	defer cancel()
 	start := time.Now()
@@ -353,7 +353,7 @@ func readBody(rc io.ReadCloser, size int64) ([]byte, error) {
 // Per protocol.md §6 the body decides: an error object is an error at any
 // status, data is success only on 2xx, anything else is an invalid response
 // that keeps the status.
-func decode(resp *http.Response, body []byte, readErr error, req *request, env any) *Error {
+func decode(resp *http.Response, body []byte, readErr error, req *request, env envelopeView) *Error {
 	status := resp.StatusCode
 	if readErr != nil {
 		return invalidResponse(status, "reading the body failed", req.scrubber().error(readErr))
@@ -364,16 +364,17 @@ func decode(resp *http.Response, body []byte, readErr error, req *request, env a
 	if err := json.Unmarshal(body, env); err != nil {
 		return invalidResponse(status, describeBody(resp, body, req.scrubber()), nil)
 	}
-	if se := serverErrorOf(env); se != nil {
+	if se := env.serverError(); se != nil {
 		return fromServer(se, resp, req)
 	}
-	if status < 200 || status > 299 || !hasData(env) {
+	if status < 200 || status > 299 || !env.hasData() {
 		return invalidResponse(status, describeBody(resp, body, req.scrubber()), nil)
 	}
 	return nil
 }
 
-// serverErrorOf and hasData read the generic envelope without reflection.
+// envelopeView is what decode needs of an envelope whatever its data type:
+// an envelope[T], or a list envelope that embeds one.
 type envelopeView interface {
 	serverError() *serverError
 	hasData() bool
@@ -381,18 +382,6 @@ type envelopeView interface {
 
 func (e *envelope[T]) serverError() *serverError { return e.Error }
 func (e *envelope[T]) hasData() bool             { return e.Data != nil && e.Error == nil }
-
-func serverErrorOf(env any) *serverError {
-	if v, ok := env.(envelopeView); ok {
-		return v.serverError()
-	}
-	return nil
-}
-
-func hasData(env any) bool {
-	v, ok := env.(envelopeView)
-	return ok && v.hasData()
-}
 
 // describeBody says what came back instead of an envelope, without quoting
 // it (a proxy page could echo request headers).
