@@ -19,11 +19,20 @@ import (
 // AdminClient creates users and auth tokens, a Client logs in with them.
 
 // emulator starts a server that the test closes.
-func emulator(t *testing.T) *cometchatcallstest.Server {
+func emulator(t *testing.T, opts ...cometchatcallstest.ServerOption) *cometchatcallstest.Server {
 	t.Helper()
-	srv := cometchatcallstest.NewServer()
+	srv := cometchatcallstest.NewServer(opts...)
 	t.Cleanup(srv.Close)
 	return srv
+}
+
+// clientFor returns a Client pointed at srv that the test closes.
+func clientFor(t *testing.T, srv *cometchatcallstest.Server, opts ...cometchatcalls.Option) *cometchatcalls.Client {
+	t.Helper()
+	c, err := cometchatcalls.New(srv.AppID(), srv.Region(), append(srv.ClientOptions(), opts...)...)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = c.Close() })
+	return c
 }
 
 // newAdmin returns an AdminClient for srv with key.
@@ -38,9 +47,7 @@ func newAdmin(t *testing.T, srv *cometchatcallstest.Server, key string) *cometch
 // newClient returns a Client for srv whose forced logouts are counted.
 func newClient(t *testing.T, srv *cometchatcallstest.Server) (*cometchatcalls.Client, *atomic.Int32) {
 	t.Helper()
-	c, err := cometchatcalls.New(srv.AppID(), srv.Region(), srv.ClientOptions()...)
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = c.Close() })
+	c := clientFor(t, srv)
 	var logouts atomic.Int32
 	c.AddLoginListener("count", cometchatcalls.LoginListener{OnLogoutSuccess: func() { logouts.Add(1) }})
 	return c, &logouts

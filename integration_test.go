@@ -6,7 +6,6 @@ package cometchatcalls_test
 import (
 	"context"
 	"crypto/tls"
-	"errors"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -20,22 +19,12 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// newEmulated starts an emulator and a Client pointed at it, both closed
+// when the test ends.
 func newEmulated(t *testing.T, srvOpts []cometchatcallstest.ServerOption, opts ...cometchatcalls.Option) (*cometchatcallstest.Server, *cometchatcalls.Client) {
 	t.Helper()
-	srv := cometchatcallstest.NewServer(srvOpts...)
-	t.Cleanup(srv.Close)
-	c, err := cometchatcalls.New(srv.AppID(), srv.Region(), append(srv.ClientOptions(), opts...)...)
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = c.Close() })
-	return srv, c
-}
-
-func codeOf(err error) string {
-	var e *cometchatcalls.Error
-	if errors.As(err, &e) {
-		return e.Code
-	}
-	return ""
+	srv := emulator(t, srvOpts...)
+	return srv, clientFor(t, srv, opts...)
 }
 
 func TestEmulator_FullFlow(t *testing.T) {
@@ -118,7 +107,7 @@ func TestEmulator_ServerErrorsKeepCodes(t *testing.T) {
 	require.NoError(t, err)
 	defer wrongApp.Close()
 	_, err = wrongApp.Login(ctx, "cometchat-uid-1", srv.AuthKey())
-	assert.Equal(t, "AUTH_ERR_INVALID_APPID", codeOf(err))
+	requireCodeOf(t, err, "AUTH_ERR_INVALID_APPID")
 }
 
 func TestEmulator_Faults(t *testing.T) {
