@@ -89,7 +89,7 @@ func (a *AdminClient) GoString() string { return a.String() }
 
 // Format implements fmt.Formatter: every verb prints String, so %+v and %#v
 // never walk the AdminClient's internals.
-func (a *AdminClient) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(a.String())) }
+func (a *AdminClient) Format(f fmt.State, verb rune) { formatRedacted(f, verb, a) }
 
 // Close releases idle connections. Later calls fail with
 // ERROR_CLIENT_CLOSED. Close is idempotent and always returns nil.
@@ -220,13 +220,7 @@ func (t AuthToken) GoString() string { return "cometchatcalls." + t.String() }
 
 // Format implements fmt.Formatter so that every verb goes through String
 // (or GoString for %#v).
-func (t AuthToken) Format(f fmt.State, verb rune) {
-	if verb == 'v' && f.Flag('#') {
-		_, _ = f.Write([]byte(t.GoString()))
-		return
-	}
-	_, _ = f.Write([]byte(t.String()))
-}
+func (t AuthToken) Format(f fmt.State, verb rune) { formatRedacted(f, verb, t) }
 
 // LogValue implements slog.LogValuer without revealing the token.
 func (t AuthToken) LogValue() slog.Value {

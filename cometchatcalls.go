@@ -211,7 +211,7 @@ func (c *Client) GoString() string { return c.String() }
 
 // Format implements fmt.Formatter: every verb prints String, so %+v and %#v
 // never walk the Client's internals.
-func (c *Client) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(c.String())) }
+func (c *Client) Format(f fmt.State, verb rune) { formatRedacted(f, verb, c) }
 
 // Close waits for in-flight async calls to finish and releases idle
 // connections. Later calls fail with ERROR_CLIENT_CLOSED; the stored session

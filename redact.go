@@ -68,3 +68,17 @@ func (sc scrubber) value(v any) any {
 		return v
 	}
 }
+
+// formatRedacted is the Format method of the SDK's exported types that
+// hold a credential: %#v prints v's GoString, every other verb its String,
+// so no verb falls back to printing the fields.
+func formatRedacted(f fmt.State, verb rune, v interface {
+	String() string
+	GoString() string
+}) {
+	if verb == 'v' && f.Flag('#') {
+		_, _ = f.Write([]byte(v.GoString()))
+		return
+	}
+	_, _ = f.Write([]byte(v.String()))
+}

@@ -36,13 +36,7 @@ func (s Session) String() string {
 func (s Session) GoString() string { return "cometchatcalls." + s.String() }
 
 // Format implements fmt.Formatter so that every verb goes through String.
-func (s Session) Format(f fmt.State, verb rune) {
-	if verb == 'v' && f.Flag('#') {
-		_, _ = f.Write([]byte(s.GoString()))
-		return
-	}
-	_, _ = f.Write([]byte(s.String()))
-}
+func (s Session) Format(f fmt.State, verb rune) { formatRedacted(f, verb, s) }
 
 // LogValue implements slog.LogValuer without revealing the token.
 func (s Session) LogValue() slog.Value {
