@@ -35,7 +35,8 @@ func (s Session) String() string {
 // GoString implements fmt.GoStringer without revealing the token.
 func (s Session) GoString() string { return "cometchatcalls." + s.String() }
 
-// Format implements fmt.Formatter so that every verb goes through String.
+// Format implements fmt.Formatter so that every verb goes through String
+// (or GoString for %#v).
 func (s Session) Format(f fmt.State, verb rune) { formatRedacted(f, verb, s) }
 
 // LogValue implements slog.LogValuer without revealing the token.

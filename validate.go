@@ -33,25 +33,18 @@ func isUIDByte(b byte) bool {
 	return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || b == '_' || b == '-'
 }
 
-// validateAuthKey checks an auth key or REST API key before it becomes a
-// header value. The key itself never appears in the message.
-func validateAuthKey(key string) *Error {
-	if strings.TrimSpace(key) == "" {
-		return newError(CodeAPIKeyNotFound, "Auth Key cannot be empty")
-	}
-	if hasControl(key) {
-		return newError(CodeAPIKeyNotFound, "Auth Key cannot contain control characters")
-	}
-	return nil
-}
+// validateAuthKey checks the auth key of Login before it becomes a header
+// value; validateAPIKey the REST API key of an AdminClient. The key itself
+// never appears in the message.
+func validateAuthKey(key string) *Error { return validateKey(key, "Auth Key") }
+func validateAPIKey(key string) *Error  { return validateKey(key, "API Key") }
 
-// validateAPIKey is validateAuthKey worded for the REST API key of an AdminClient.
-func validateAPIKey(key string) *Error {
+func validateKey(key, what string) *Error {
 	if strings.TrimSpace(key) == "" {
-		return newError(CodeAPIKeyNotFound, "API Key cannot be empty")
+		return newError(CodeAPIKeyNotFound, what+" cannot be empty")
 	}
 	if hasControl(key) {
-		return newError(CodeAPIKeyNotFound, "API Key cannot contain control characters")
+		return newError(CodeAPIKeyNotFound, what+" cannot contain control characters")
 	}
 	return nil
 }
