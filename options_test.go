@@ -120,7 +120,7 @@ func TestOwnTransport(t *testing.T) {
 	assert.False(t, tr.TLSClientConfig.InsecureSkipVerify)
 	assert.NotNil(t, tr.TLSClientConfig.ClientSessionCache, "TLS session resumption")
 	assert.Positive(t, tr.TLSHandshakeTimeout)
-	assert.Positive(t, tr.ResponseHeaderTimeout)
+	assert.Zero(t, tr.ResponseHeaderTimeout, "WithTimeout bounds the wait for headers, without a second timer")
 	assert.GreaterOrEqual(t, tr.MaxIdleConnsPerHost, 16)
 	assert.NotSame(t, http.DefaultTransport, tr)
 	assert.Nil(t, c.t.hc.Jar)

@@ -108,6 +108,42 @@ func TestPerAttemptTimeout(t *testing.T) {
 	assert.ErrorIs(t, err, context.DeadlineExceeded)
 }
 
+func TestAttemptContext(t *testing.T) {
+	t.Parallel()
+	tr := &transport{timeout: time.Minute}
+
+	t.Run("the caller's sooner deadline is used as it is", func(t *testing.T) {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		actx, acancel := tr.attemptContext(ctx)
+		defer acancel()
+		assert.Equal(t, ctx, actx)
+	})
+	t.Run("a later deadline is cut to the timeout", func(t *testing.T) {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
+		defer cancel()
+		before := time.Now()
+		actx, acancel := tr.attemptContext(ctx)
+		d, ok := actx.Deadline()
+		require.True(t, ok)
+		assert.WithinDuration(t, before.Add(time.Minute), d, 5*time.Second)
+		acancel()
+		assert.ErrorIs(t, actx.Err(), context.Canceled, "cancel releases the attempt")
+		assert.NoError(t, ctx.Err(), "and never the caller's context")
+	})
+	t.Run("no deadline gets the timeout, values kept", func(t *testing.T) {
+		type key struct{}
+		ctx := context.WithValue(context.Background(), key{}, "v")
+		before := time.Now()
+		actx, acancel := tr.attemptContext(ctx)
+		defer acancel()
+		d, ok := actx.Deadline()
+		require.True(t, ok)
+		assert.WithinDuration(t, before.Add(time.Minute), d, 5*time.Second)
+		assert.Equal(t, "v", actx.Value(key{}))
+	})
+}
+
 // sequence answers with each responder in turn, then repeats the last.
 func sequence(rs ...httpmock.Responder) httpmock.Responder {
 	i := 0
