@@ -97,7 +97,9 @@ func WithHTTPClient(hc *http.Client) Option {
 }
 
 // WithTimeout bounds each attempt of each request (default 10 s). The
-// caller's context bounds the whole call, retries included.
+// caller's context bounds the whole call, retries included. Attempts that
+// start within d/64 of each other may share one deadline, so an attempt can
+// end up to d/64 early.
 func WithTimeout(d time.Duration) Option {
 	return func(c *config) error {
 		if d <= 0 {

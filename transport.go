@@ -16,6 +16,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode"
 
@@ -59,6 +60,7 @@ type transport struct {
 	adminBase  string
 	clientBase string
 	timeout    time.Duration
+	deadlines  sharedDeadlines // per-attempt deadlines for a caller's context.Background
 	retries    int
 	logger     *slog.Logger
 }
@@ -103,6 +105,7 @@ func newTransport(appID string, cfg *config) *transport {
 		adminBase:  cfg.adminHost,
 		clientBase: cfg.clientHost,
 		timeout:    cfg.timeout,
+		deadlines:  sharedDeadlines{timeout: cfg.timeout},
 		retries:    cfg.retries,
 		logger:     logger,
 	}
@@ -294,14 +297,58 @@ func (t *transport) attempt(ctx context.Context, req *request, attempt int, env 
 	return e
 }
 
-// attemptContext is ctx ended t.timeout from now at the latest. When the
-// caller's own deadline comes first, ctx is used as it is: a context of our
-// own would cost allocations and a runtime timer for nothing.
+// attemptContext is ctx ended t.timeout from now at the latest.
+//
+// A context of its own per attempt is what the timeout costs: measured on a
+// loopback login, net/http handling a fresh cancellable context per request
+// added 5-7 % to LoginWithAuthToken (BENCHMARKS.md). So:
+//   - when the caller's deadline comes first, ctx is used as it is;
+//   - a bare context.Background or context.TODO (no values, never ends)
+//     is replaced by a deadline shared with the attempts that started at
+//     nearly the same time (sharedDeadlines), which net/http attaches to as
+//     cheaply as to a long-lived context;
+//   - any other ctx gets context.WithTimeout.
 func (t *transport) attemptContext(ctx context.Context) (context.Context, context.CancelFunc) {
 	if d, ok := ctx.Deadline(); ok && time.Until(d) <= t.timeout {
 		return ctx, func() {}
 	}
+	if ctx == context.Background() || ctx == context.TODO() {
+		return t.deadlines.current(), func() {}
+	}
 	return context.WithTimeout(ctx, t.timeout)
+}
+
+// sharedDeadlines hands out contexts that end timeout after they were
+// made, one per slot of timeout/deadlineSlots: an attempt that takes the
+// current one gets between (1 - 1/deadlineSlots) of the timeout and all of
+// it. At most deadlineSlots of them are pending at a time, each holding
+// one runtime timer until it fires.
+type sharedDeadlines struct {
+	timeout time.Duration
+	cur     atomic.Pointer[deadlineSlot]
+}
+
+const deadlineSlots = 64
+
+type deadlineSlot struct {
+	ctx     context.Context
+	created time.Time
+	// cancel is never called: the deadline ends the context, and the
+	// attempts sharing it must not be cut short by anything else.
+	cancel context.CancelFunc
+}
+
+func (s *sharedDeadlines) current() context.Context {
+	now := time.Now()
+	cur := s.cur.Load()
+	if cur != nil && now.Sub(cur.created) < s.timeout/deadlineSlots {
+		return cur.ctx
+	}
+	next := &deadlineSlot{created: now}
+	next.ctx, next.cancel = context.WithDeadline(context.Background(), now.Add(s.timeout))
+	// Another attempt may have made a slot meanwhile: either is right.
+	s.cur.CompareAndSwap(cur, next)
+	return next.ctx
 }
 
 func (t *transport) url(req *request) string {

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -130,6 +131,51 @@ func TestAttemptContext(t *testing.T) {
 		acancel()
 		assert.ErrorIs(t, actx.Err(), context.Canceled, "cancel releases the attempt")
 		assert.NoError(t, ctx.Err(), "and never the caller's context")
+	})
+	t.Run("context.Background and TODO share a deadline", func(t *testing.T) {
+		tr := &transport{timeout: time.Minute, deadlines: sharedDeadlines{timeout: time.Minute}}
+		before := time.Now()
+		a, cancelA := tr.attemptContext(context.Background())
+		b, cancelB := tr.attemptContext(context.TODO())
+		assert.Same(t, a, b, "attempts started together share one context")
+		d, ok := a.Deadline()
+		require.True(t, ok)
+		assert.False(t, d.Before(before.Add(time.Minute-time.Minute/deadlineSlots)), "at most 1/%d of the timeout is lost", deadlineSlots)
+		assert.False(t, d.After(time.Now().Add(time.Minute)))
+		cancelA()
+		cancelB()
+		assert.NoError(t, a.Err(), "one attempt ending does not end the others")
+	})
+	t.Run("a shared deadline is replaced once its slot has passed", func(t *testing.T) {
+		const timeout = 64 * time.Millisecond // slots of 1 ms
+		tr := &transport{timeout: timeout, deadlines: sharedDeadlines{timeout: timeout}}
+		first, _ := tr.attemptContext(context.Background())
+		time.Sleep(2 * timeout / deadlineSlots)
+		second, _ := tr.attemptContext(context.Background())
+		assert.NotSame(t, first, second)
+		<-first.Done() // the deadline ends it, with nobody calling cancel
+		assert.ErrorIs(t, first.Err(), context.DeadlineExceeded)
+	})
+	t.Run("concurrent attempts always get a live deadline", func(t *testing.T) {
+		const timeout = 640 * time.Microsecond // slots of 10 µs: they rotate constantly
+		tr := &transport{timeout: timeout, deadlines: sharedDeadlines{timeout: timeout}}
+		var wg sync.WaitGroup
+		for range 8 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for range 200 {
+					start := time.Now()
+					ctx, _ := tr.attemptContext(context.Background())
+					d, ok := ctx.Deadline()
+					if !ok || d.Before(start.Add(timeout-timeout/deadlineSlots)) {
+						t.Errorf("deadline %v for an attempt started at %v", d, start)
+						return
+					}
+				}
+			}()
+		}
+		wg.Wait()
 	})
 	t.Run("no deadline gets the timeout, values kept", func(t *testing.T) {
 		type key struct{}
