@@ -535,6 +535,32 @@ func BenchmarkLoginWithAuthTokenTLS(b *testing.B) {
 // full Login+Logout cycle against POST + PUT + DELETE by hand.
 func BenchmarkLoginLogout(b *testing.B) { benchPair(b, kindNamed("LoginLogout")) }
 
+// BenchmarkLoginWithAuthTokenRequestContext is LoginWithAuthToken called
+// as a server handler would, with a cancellable context of its own per
+// call (like http.Request.Context), raw and SDK alike. The other
+// benchmarks pass context.Background, for which the SDK shares per-attempt
+// deadlines; with a cancellable context it derives one with
+// context.WithTimeout per attempt, and this shows what that costs.
+func BenchmarkLoginWithAuthTokenRequestContext(b *testing.B) {
+	srv := newBenchServer(b, false)
+	kind := kindNamed("LoginWithAuthToken")
+	withRequestContext := func(op func(context.Context) error) func() error {
+		return func() error {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			return op(ctx)
+		}
+	}
+	b.Run("impl=raw", func(b *testing.B) {
+		rc := newRawClient(b, srv, srv)
+		runOps(b, withRequestContext(func(ctx context.Context) error { return kind.raw(ctx, rc) }))
+	})
+	b.Run("impl=sdk", func(b *testing.B) {
+		c := newBenchClient(b, srv, srv)
+		runOps(b, withRequestContext(func(ctx context.Context) error { return kind.sdk(ctx, c) }))
+	})
+}
+
 // BenchmarkLoginSameUser: Login for the uid already logged in sends no
 // request; what is left is validation, one atomic load and the copy.
 func BenchmarkLoginSameUser(b *testing.B) {
