@@ -60,7 +60,7 @@ type transport struct {
 	adminBase  string
 	clientBase string
 	timeout    time.Duration
-	deadlines  sharedDeadlines // per-attempt deadlines for a caller's context.Background
+	deadlines  sharedDeadlines // of attempts on a caller's bare context.Background
 	retries    int
 	logger     *slog.Logger
 }
@@ -105,7 +105,6 @@ func newTransport(appID string, cfg *config) *transport {
 		adminBase:  cfg.adminHost,
 		clientBase: cfg.clientHost,
 		timeout:    cfg.timeout,
-		deadlines:  sharedDeadlines{timeout: cfg.timeout},
 		retries:    cfg.retries,
 		logger:     logger,
 	}
@@ -313,19 +312,18 @@ func (t *transport) attemptContext(ctx context.Context) (context.Context, contex
 		return ctx, func() {}
 	}
 	if ctx == context.Background() || ctx == context.TODO() {
-		return t.deadlines.current(), func() {}
+		return t.deadlines.current(t.timeout), func() {}
 	}
 	return context.WithTimeout(ctx, t.timeout)
 }
 
-// sharedDeadlines hands out contexts that end timeout after they were
-// made, one per slot of timeout/deadlineSlots: an attempt that takes the
-// current one gets between (1 - 1/deadlineSlots) of the timeout and all of
-// it. At most deadlineSlots of them are pending at a time, each holding
-// one runtime timer until it fires.
+// sharedDeadlines hands out contexts that end a timeout after they were
+// made, a new one per slot of timeout/deadlineSlots: an attempt that takes
+// the current one gets between (1 - 1/deadlineSlots) of the timeout and all
+// of it. About deadlineSlots of them are pending at a time, each holding
+// one runtime timer until it fires. The zero value is ready to use.
 type sharedDeadlines struct {
-	timeout time.Duration
-	cur     atomic.Pointer[deadlineSlot]
+	cur atomic.Pointer[deadlineSlot]
 }
 
 const deadlineSlots = 64
@@ -333,19 +331,20 @@ const deadlineSlots = 64
 type deadlineSlot struct {
 	ctx     context.Context
 	created time.Time
+	timeout time.Duration
 	// cancel is never called: the deadline ends the context, and the
 	// attempts sharing it must not be cut short by anything else.
 	cancel context.CancelFunc
 }
 
-func (s *sharedDeadlines) current() context.Context {
+func (s *sharedDeadlines) current(timeout time.Duration) context.Context {
 	now := time.Now()
 	cur := s.cur.Load()
-	if cur != nil && now.Sub(cur.created) < s.timeout/deadlineSlots {
+	if cur != nil && cur.timeout == timeout && now.Sub(cur.created) < timeout/deadlineSlots {
 		return cur.ctx
 	}
-	next := &deadlineSlot{created: now}
-	next.ctx, next.cancel = context.WithDeadline(context.Background(), now.Add(s.timeout))
+	next := &deadlineSlot{created: now, timeout: timeout}
+	next.ctx, next.cancel = context.WithDeadline(context.Background(), now.Add(timeout))
 	// Another attempt may have made a slot meanwhile: either is right.
 	s.cur.CompareAndSwap(cur, next)
 	return next.ctx

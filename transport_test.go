@@ -133,7 +133,7 @@ func TestAttemptContext(t *testing.T) {
 		assert.NoError(t, ctx.Err(), "and never the caller's context")
 	})
 	t.Run("context.Background and TODO share a deadline", func(t *testing.T) {
-		tr := &transport{timeout: time.Minute, deadlines: sharedDeadlines{timeout: time.Minute}}
+		tr := &transport{timeout: time.Minute}
 		before := time.Now()
 		a, cancelA := tr.attemptContext(context.Background())
 		b, cancelB := tr.attemptContext(context.TODO())
@@ -148,7 +148,7 @@ func TestAttemptContext(t *testing.T) {
 	})
 	t.Run("a shared deadline is replaced once its slot has passed", func(t *testing.T) {
 		const timeout = 64 * time.Millisecond // slots of 1 ms
-		tr := &transport{timeout: timeout, deadlines: sharedDeadlines{timeout: timeout}}
+		tr := &transport{timeout: timeout}
 		first, _ := tr.attemptContext(context.Background())
 		time.Sleep(2 * timeout / deadlineSlots)
 		second, _ := tr.attemptContext(context.Background())
@@ -158,7 +158,7 @@ func TestAttemptContext(t *testing.T) {
 	})
 	t.Run("concurrent attempts always get a live deadline", func(t *testing.T) {
 		const timeout = 640 * time.Microsecond // slots of 10 µs: they rotate constantly
-		tr := &transport{timeout: timeout, deadlines: sharedDeadlines{timeout: timeout}}
+		tr := &transport{timeout: timeout}
 		var wg sync.WaitGroup
 		for range 8 {
 			wg.Add(1)
