@@ -372,20 +372,12 @@ func (st *store) me(token string, login bool) (userView, *apiError) {
 }
 
 // logout revokes token (DELETE /me) and marks its user offline.
-func (st *store) logout(token string) *apiError {
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	rec, e := st.ownerLocked(token)
-	if e != nil {
-		return e
-	}
-	st.revokeLocked(rec, token)
-	rec.user.Status = cometchatcalls.StatusOffline
-	return nil
-}
+func (st *store) logout(token string) *apiError { return st.revokeToken(token, true) }
 
 // revokeAny revokes token whoever owns it.
-func (st *store) revokeAny(token string) *apiError {
+func (st *store) revokeAny(token string) *apiError { return st.revokeToken(token, false) }
+
+func (st *store) revokeToken(token string, markOffline bool) *apiError {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	rec, e := st.ownerLocked(token)
@@ -393,5 +385,8 @@ func (st *store) revokeAny(token string) *apiError {
 		return e
 	}
 	st.revokeLocked(rec, token)
+	if markOffline {
+		rec.user.Status = cometchatcalls.StatusOffline
+	}
 	return nil
 }
