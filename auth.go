@@ -266,8 +266,7 @@ func (c *Client) copyLoggedInUser(ctx context.Context, dst *User) (*User, error)
 	if s.user == nil {
 		return nil, nil
 	}
-	*dst = *s.user
-	dst.ownContainers()
+	s.user.copyTo(dst)
 	return dst, nil
 }
 
