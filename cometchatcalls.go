@@ -180,6 +180,9 @@ func newConfig(appID, region string, opts []Option) (*resolvedConfig, error) {
 	if cfg.clientHost == "" {
 		cfg.clientHost = "https://" + appID + ".apiclient-" + r + ".cometchat.io/v3.0"
 	}
+	if cfg.callHost == "" {
+		cfg.callHost = "https://" + appID + ".call-" + r + ".cometchat.io/v3.0"
+	}
 	return cfg, nil
 }
 

@@ -35,6 +35,9 @@ type Error struct {
 	// neverSent marks a network error that happened before a connection
 	// existed: such a request is safe to send again.
 	neverSent bool
+	// callerDone marks a network error caused by the caller's own context
+	// (cancelled or past its deadline): trying again cannot help.
+	callerDone bool
 }
 
 // Error returns one readable line: "cometchatcalls: CODE: message (HTTP 404)".
@@ -65,6 +68,23 @@ func (e *Error) Is(target error) bool {
 	return ok && t != nil && e.Code == t.Code
 }
 
+// Retryable reports whether the same call may succeed if tried again
+// later: a network error other than the caller's context ending, a rate
+// limit (429, wait RetryAfter first when it is set), or a server error
+// (5xx). The SDK already retried such a call (WithRetries) before it
+// returned the error.
+func (e *Error) Retryable() bool {
+	switch {
+	case e == nil:
+		return false
+	case e.Code == CodeNetwork:
+		return !e.callerDone
+	case e.HTTPStatus == 429 || e.HTTPStatus >= 500:
+		return true
+	}
+	return false
+}
+
 // newError returns an *Error with the given code and message.
 func newError(code, msg string) *Error { return &Error{Code: code, Message: msg} }
 
@@ -93,6 +113,8 @@ const (
 	CodeInvalidArgument      = "ERROR_INVALID_ARGUMENT"
 	CodeEmptyAppID           = "ERROR_EMPTY_APPID"
 	CodeInvalidRegion        = "ERROR_INVALID_REGION"
+	CodeSessionIDMissing     = "ERROR_SESSION_ID_MISSING"
+	CodeAuthTokenMissing     = "ERROR_AUTH_TOKEN_MISSING"
 	CodeAuthTokenNotFound    = "AUTH_ERR_AUTH_TOKEN_NOT_FOUND"
 	CodeAPIKeyInvalid        = "AUTH_ERR_APIKEY_NOT_FOUND"
 	CodeUIDNotFound          = "ERR_UID_NOT_FOUND"
@@ -133,4 +155,6 @@ var (
 	ErrTooManyRequests    = &Error{Code: CodeTooManyRequests}
 	ErrNoAccess           = &Error{Code: CodeNoAccess}
 	ErrUIDAlreadyExists   = &Error{Code: CodeUIDAlreadyExists}
+	ErrSessionIDMissing   = &Error{Code: CodeSessionIDMissing, Message: "Session ID cannot be empty"}
+	ErrAuthTokenMissing   = &Error{Code: CodeAuthTokenMissing, Message: "Auth token is required. Please login first or provide authToken."}
 )

@@ -16,23 +16,26 @@ type Option func(*config) error
 
 // config collects what the options set; New turns it into a Client.
 type config struct {
-	adminHost  string
-	clientHost string
-	store      SessionStore
-	httpClient *http.Client
-	timeout    time.Duration
-	retries    int
-	logger     *slog.Logger
-	userAgent  string
+	adminHost    string
+	clientHost   string
+	callHost     string
+	store        SessionStore
+	httpClient   *http.Client
+	timeout      time.Duration
+	retries      int
+	maxRetryWait time.Duration
+	logger       *slog.Logger
+	userAgent    string
 }
 
 const (
-	defaultTimeout = 10 * time.Second
-	defaultRetries = 2
+	defaultTimeout      = 10 * time.Second
+	defaultRetries      = 2
+	defaultMaxRetryWait = time.Minute
 )
 
 func defaultConfig() config {
-	return config{timeout: defaultTimeout, retries: defaultRetries}
+	return config{timeout: defaultTimeout, retries: defaultRetries, maxRetryWait: defaultMaxRetryWait}
 }
 
 // WithAdminHost replaces the admin ("api") base URL whole, version path
@@ -59,6 +62,37 @@ func WithClientHost(baseURL string) Option {
 			return err
 		}
 		c.clientHost = u
+		return nil
+	}
+}
+
+// WithCallHost replaces the calls base URL whole (default
+// https://{appId}.call-{region}.cometchat.io/v3.0), under the same rules as
+// WithAdminHost. An AdminClient ignores it.
+func WithCallHost(baseURL string) Option {
+	return func(c *config) error {
+		u, err := parseBaseURL(baseURL)
+		if err != nil {
+			return err
+		}
+		c.callHost = u
+		return nil
+	}
+}
+
+// WithBaseURL sets all three hosts from one base, as the emulator and most
+// proxies lay them out: base+"/admin/v3.0", base+"/client/v3.0" and
+// base+"/call/v3.0". The rules of WithAdminHost apply to base. A host option
+// given after it replaces that one host.
+func WithBaseURL(base string) Option {
+	return func(c *config) error {
+		u, err := parseBaseURL(base)
+		if err != nil {
+			return err
+		}
+		c.adminHost = u + "/admin/v3.0"
+		c.clientHost = u + "/client/v3.0"
+		c.callHost = u + "/call/v3.0"
 		return nil
 	}
 }
@@ -120,6 +154,20 @@ func WithRetries(n int) Option {
 			return invalidOption(fmt.Sprintf("WithRetries: %d is negative", n))
 		}
 		c.retries = n
+		return nil
+	}
+}
+
+// WithMaxRetryWait sets the longest Retry-After the SDK sleeps before it
+// tries again (default 1 minute). A server asking for a longer wait, or for
+// one past the context's deadline, makes the call fail at once with the
+// server's error and its RetryAfter set, so the caller can decide.
+func WithMaxRetryWait(d time.Duration) Option {
+	return func(c *config) error {
+		if d < 0 {
+			return invalidOption(fmt.Sprintf("WithMaxRetryWait: %v is negative", d))
+		}
+		c.maxRetryWait = d
 		return nil
 	}
 }

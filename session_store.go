@@ -86,6 +86,20 @@ type SessionStore interface {
 	Delete(ctx context.Context, appID string) error
 }
 
+// ConditionalDeleter is implemented by stores that can delete a session only
+// while it still holds the given token (compare and delete). A Client's
+// Logout and forced logout use it, so that a stale client sharing the store
+// never ends another client's newer session; a store without it gets the
+// plain Delete.
+//
+// A store that embeds MemoryStore or FileStore inherits it: override both
+// Delete and DeleteIfToken, or neither.
+type ConditionalDeleter interface {
+	// DeleteIfToken deletes the session of appID if its auth token is
+	// authToken. It returns nil also when nothing matched.
+	DeleteIfToken(ctx context.Context, appID, authToken string) error
+}
+
 // MemoryStore is a SessionStore that keeps sessions in memory, so they last
 // as long as the process. It is the default store of a Client. The zero
 // value is ready to use.

@@ -29,11 +29,15 @@ type role uint8
 const (
 	roleAdmin  role = iota // the "api" host: auth tokens and the REST API, header apiKey
 	roleClient             // the "apiclient" host: /me, header authToken
+	roleCall               // the "call" host: /call_tokens, header authToken
 )
 
 func (r role) String() string {
-	if r == roleAdmin {
+	switch r {
+	case roleAdmin:
 		return "admin"
+	case roleCall:
+		return "call"
 	}
 	return "client"
 }
@@ -59,6 +63,7 @@ type transport struct {
 	ownsHC     bool // the http.Transport is ours: Close releases its connections
 	adminBase  string
 	clientBase string
+	callBase   string
 	timeout    time.Duration
 	deadlines  sharedDeadlines // of attempts on a caller's bare context.Background
 	retries    int
@@ -78,6 +83,10 @@ type request struct {
 	// being revoked); it is scrubbed from logs and errors like cred.
 	pathSecret secret
 	body       []byte // JSON, or nil
+	// known holds the other credentials the call knows (a Login's auth key
+	// while its token step runs, the token just received): they are
+	// scrubbed from errors and logs like cred.
+	known []secret
 }
 
 // newTransport builds the transport of one Client or AdminClient.
@@ -104,6 +113,7 @@ func newTransport(appID string, cfg *config) *transport {
 		ownsHC:     owns,
 		adminBase:  cfg.adminHost,
 		clientBase: cfg.clientHost,
+		callBase:   cfg.callHost,
 		timeout:    cfg.timeout,
 		retries:    cfg.retries,
 		logger:     logger,
@@ -352,8 +362,11 @@ func (s *sharedDeadlines) current(timeout time.Duration) context.Context {
 
 func (t *transport) url(req *request) string {
 	base := t.clientBase
-	if req.role == roleAdmin {
+	switch req.role {
+	case roleAdmin:
 		base = t.adminBase
+	case roleCall:
+		base = t.callBase
 	}
 	u := base + req.path
 	if req.query != "" {
