@@ -115,6 +115,7 @@ const (
 	CodeInvalidRegion        = "ERROR_INVALID_REGION"
 	CodeSessionIDMissing     = "ERROR_SESSION_ID_MISSING"
 	CodeAuthTokenMissing     = "ERROR_AUTH_TOKEN_MISSING"
+	CodeServerUnavailable    = "ERROR_SERVER_UNAVAILABLE"
 	CodeAuthTokenNotFound    = "AUTH_ERR_AUTH_TOKEN_NOT_FOUND"
 	CodeAPIKeyInvalid        = "AUTH_ERR_APIKEY_NOT_FOUND"
 	CodeUIDNotFound          = "ERR_UID_NOT_FOUND"
@@ -156,5 +157,6 @@ var (
 	ErrNoAccess           = &Error{Code: CodeNoAccess}
 	ErrUIDAlreadyExists   = &Error{Code: CodeUIDAlreadyExists}
 	ErrSessionIDMissing   = &Error{Code: CodeSessionIDMissing, Message: "Session ID cannot be empty"}
+	ErrServerUnavailable  = &Error{Code: CodeServerUnavailable, Message: "the server is unavailable; try again later"}
 	ErrAuthTokenMissing   = &Error{Code: CodeAuthTokenMissing, Message: "Auth token is required. Please login first or provide authToken."}
 )
