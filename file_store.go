@@ -1,9 +1,8 @@
 package cometchatcalls
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
+	"crypto/subtle"
 	"errors"
 	"fmt"
 	"io"
@@ -11,13 +10,9 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"reflect"
 	"runtime"
-	"strings"
 	"sync/atomic"
 	"time"
-
-	"github.com/gofrs/flock"
 )
 
 // FileStore is a SessionStore that keeps the sessions of any number of app
@@ -27,12 +22,17 @@ import (
 // The file is readable by its owner only (0600) and its parent directories,
 // when FileStore creates them, are 0700: the file holds auth tokens. Every
 // write replaces the file atomically (a temporary file in the same
-// directory, fsync, rename), and every read-modify-write runs under a lock
-// on the sibling file "<path>.lock" that other processes using a FileStore
-// honour too, so a crash or a concurrent writer never leaves a torn file or
-// loses another app's session. The lock file is left in place on purpose:
-// removing a lock file while another process may be about to lock it is a
-// race.
+// directory, fsync, rename; the temporary file is removed if any step
+// fails), and every read-modify-write runs under a lock on the sibling file
+// "<path>.lock" that other processes using a FileStore honour too, so a
+// crash or a concurrent writer never leaves a torn file or loses another
+// app's session. The lock file is left in place on purpose: removing a lock
+// file while another process may be about to lock it is a race. Load also
+// works in a directory the process may only read (it then reads without the
+// lock, which the atomic writes make safe).
+//
+// When the path is a symbolic link, the link stays: FileStore reads and
+// replaces the file it points to, and locks "<that file>.lock".
 //
 // A file this SDK cannot read (not JSON, another program's JSON, a format
 // version newer than this SDK's, a missing required field, larger than
@@ -48,71 +48,66 @@ import (
 //
 // A FileStore is safe for concurrent use. Calls on one FileStore run one at
 // a time; waiting for the lock (held by another goroutine or process) ends
-// when ctx is done. Use NewFileStore: the zero value has no path.
+// when ctx is done, and a call whose ctx is done changes nothing. Use
+// NewFileStore: every method of a nil or zero FileStore fails with
+// ERROR_SESSION_STORE.
 type FileStore struct {
-	path     string // as given, for Path and messages
-	file     string // cleaned
-	lockPath string
-	dir      string
-	base     string
+	path string // as given, for Path and messages
+	file string // cleaned
 
 	// sem serialises the calls of this FileStore. It is a channel rather
 	// than a sync.Mutex so that waiting for it honours ctx, like waiting for
 	// the file lock does.
 	sem    chan struct{}
 	logger atomic.Pointer[slog.Logger]
+
+	// failStep is a test seam: when set, each file operation that may fail
+	// (see fail) first asks it, and fails with the error it returns.
+	failStep func(step string) error
 }
-
-// fileStoreVersion is the format version this SDK writes and the newest one
-// it reads. Any change to the records (a new field included) needs a new
-// version, because readers reject unknown fields.
-const fileStoreVersion = 1
-
-// maxFileStoreSize bounds the session file. Far more than any real set of
-// sessions needs; it stops a wrong path (a log file, a disk image) from
-// being read into memory.
-const maxFileStoreSize = 1 << 20
-
-// fileStoreLockRetry is how often a waiting call retries the file lock.
-const fileStoreLockRetry = 10 * time.Millisecond
-
-// discardLogger is what SetLogger(nil) installs.
-var discardLogger = slog.New(slog.DiscardHandler)
 
 // NewFileStore returns a FileStore that keeps its sessions in the file at
 // path. Nothing is created until the first Save; a missing file is an empty
 // store. A relative path is resolved against the working directory at each
 // call.
 func NewFileStore(path string) *FileStore {
-	clean := filepath.Clean(path)
 	return &FileStore{
-		path:     path,
-		file:     clean,
-		lockPath: clean + ".lock",
-		dir:      filepath.Dir(clean),
-		base:     filepath.Base(clean),
-		sem:      make(chan struct{}, 1),
+		path: path,
+		file: filepath.Clean(path),
+		sem:  make(chan struct{}, 1),
 	}
 }
 
-// Path returns the path of the session file, as given to NewFileStore.
-func (f *FileStore) Path() string { return f.path }
+// Path returns the path of the session file, as given to NewFileStore, or
+// "" for a nil or zero FileStore.
+func (f *FileStore) Path() string {
+	if f == nil {
+		return ""
+	}
+	return f.path
+}
 
 // SetLogger sets where FileStore reports a corrupt file it moved aside (one
-// warning per file; never a token). A nil l discards. By default the
-// FileStore logs through the logger of the Client that uses it (WithLogger),
-// unless SetLogger was called first. Safe for concurrent use.
-func (f *FileStore) SetLogger(l *slog.Logger) {
+// warning per file; never a token). By default the FileStore logs through
+// the logger of the Client that uses it (WithLogger), unless SetLogger was
+// called first; to silence it, pass slog.New(slog.DiscardHandler). A nil l
+// is ERROR_INVALID_OPTION, like WithLogger(nil), and changes nothing. Safe
+// for concurrent use.
+func (f *FileStore) SetLogger(l *slog.Logger) error {
+	if err := f.usable(); err != nil {
+		return err
+	}
 	if l == nil {
-		l = discardLogger
+		return invalidOption("FileStore.SetLogger: the logger is nil; use slog.New(slog.DiscardHandler) to discard")
 	}
 	f.logger.Store(l)
+	return nil
 }
 
 // setLoggerIfUnset gives the FileStore the Client's logger unless the user
 // chose one with SetLogger.
 func (f *FileStore) setLoggerIfUnset(l *slog.Logger) {
-	if l != nil {
+	if f != nil && l != nil {
 		f.logger.CompareAndSwap(nil, l)
 	}
 }
@@ -127,22 +122,23 @@ func (f *FileStore) Load(ctx context.Context, appID string) (*Session, error) {
 	if appID == "" {
 		return nil, nil // Save refuses an empty app ID, so none is stored
 	}
-	if _, err := os.Stat(f.file); errors.Is(err, fs.ErrNotExist) {
+	file := f.target()
+	if _, err := os.Stat(file); errors.Is(err, fs.ErrNotExist) {
 		// Nothing to read, and no reason to create the lock file (or fail
 		// because its directory is missing).
 		return nil, nil
 	}
-	release, err := f.lock(ctx, false)
+	unlock, err := f.lock(ctx, file, false)
 	if err != nil {
 		return nil, err
 	}
-	defer release()
-	doc, problem, err := f.read()
+	defer unlock()
+	doc, problem, err := f.read(file)
 	switch {
 	case err != nil:
 		return nil, err
 	case problem != nil:
-		return nil, f.fileError(problem.Message, problem)
+		return nil, f.fileError(problem.Message, nil)
 	case doc == nil:
 		return nil, nil
 	}
@@ -167,10 +163,11 @@ func (f *FileStore) Save(ctx context.Context, s *Session) error {
 		return err
 	}
 	rec := recordOf(s)
-	if err := os.MkdirAll(f.dir, 0o700); err != nil {
-		return wrapError(CodeSessionStore, "cannot create the directory of session file "+f.path+": "+pathErrorText(err), err)
+	file := f.target()
+	if err := os.MkdirAll(filepath.Dir(file), 0o700); err != nil {
+		return f.fileError("cannot create its directory: "+pathErrorText(err), err)
 	}
-	return f.update(ctx, func(doc *fileDoc) bool {
+	return f.update(ctx, file, func(doc *fileDoc) bool {
 		doc.Sessions[s.AppID] = rec
 		return true
 	})
@@ -178,14 +175,33 @@ func (f *FileStore) Save(ctx context.Context, s *Session) error {
 
 // Delete removes the session stored for appID, if any, keeping the others.
 func (f *FileStore) Delete(ctx context.Context, appID string) error {
+	return f.deleteIf(ctx, appID, func(*fileRecord) bool { return true })
+}
+
+// DeleteIfToken removes the session stored for appID if its auth token is
+// authToken, keeping the others; it implements ConditionalDeleter. The
+// comparison runs under the exclusive file lock, so a session that another
+// process saves meanwhile is never removed. It returns nil also when
+// nothing matched.
+func (f *FileStore) DeleteIfToken(ctx context.Context, appID, authToken string) error {
+	return f.deleteIf(ctx, appID, func(r *fileRecord) bool {
+		return subtle.ConstantTimeCompare([]byte(r.AuthToken), []byte(authToken)) == 1
+	})
+}
+
+// deleteIf removes the session of appID if match accepts it. Like Save, it
+// moves an unreadable file aside.
+func (f *FileStore) deleteIf(ctx context.Context, appID string, match func(*fileRecord) bool) error {
 	if err := f.check(ctx); err != nil {
 		return err
 	}
-	if _, err := os.Stat(f.file); errors.Is(err, fs.ErrNotExist) {
+	file := f.target()
+	if _, err := os.Stat(file); errors.Is(err, fs.ErrNotExist) {
 		return nil // nothing stored; do not create the directory or the lock
 	}
-	return f.update(ctx, func(doc *fileDoc) bool {
-		if _, ok := doc.Sessions[appID]; !ok {
+	return f.update(ctx, file, func(doc *fileDoc) bool {
+		r, ok := doc.Sessions[appID]
+		if !ok || !match(r) {
 			return false
 		}
 		delete(doc.Sessions, appID)
@@ -193,17 +209,25 @@ func (f *FileStore) Delete(ctx context.Context, appID string) error {
 	})
 }
 
-// check answers a call on a zero FileStore or with a finished ctx, before
-// anything touches the disk.
-func (f *FileStore) check(ctx context.Context) error {
+// usable reports a nil or zero FileStore, which has no path.
+func (f *FileStore) usable() error {
 	if f == nil || f.sem == nil {
-		return newError(CodeSessionStore, "FileStore has no path; create it with NewFileStore")
+		return newError(CodeSessionStore, "the FileStore was not made by NewFileStore (nil or zero value)")
+	}
+	return nil
+}
+
+// check answers a call on a nil or zero FileStore or with a finished ctx,
+// before anything touches the disk.
+func (f *FileStore) check(ctx context.Context) error {
+	if err := f.usable(); err != nil {
+		return err
 	}
 	if ctx == nil {
 		return errNilContext
 	}
 	if err := ctx.Err(); err != nil {
-		return f.fileError(err.Error(), err)
+		return f.fileError("not accessed: "+err.Error(), err)
 	}
 	return nil
 }
@@ -213,41 +237,45 @@ func (f *FileStore) fileError(problem string, cause error) *Error {
 	return wrapError(CodeSessionStore, "session file "+f.path+": "+problem, cause)
 }
 
-// lock takes the in-process semaphore, then the cross-process file lock:
-// shared for reads (on Windows a file that another process is reading
-// cannot be renamed over), exclusive for read-modify-write. Both waits end
-// when ctx is done.
-func (f *FileStore) lock(ctx context.Context, exclusive bool) (release func(), err error) {
-	select {
-	case f.sem <- struct{}{}:
-	case <-ctx.Done():
-		return nil, f.fileError("waiting for the lock: "+ctx.Err().Error(), ctx.Err())
+// fail is the test seam of failStep: the error the named step must fail
+// with, or nil to run it.
+func (f *FileStore) fail(step string) error {
+	if f.failStep == nil {
+		return nil
 	}
-	fl := flock.New(f.lockPath, flock.SetPermissions(0o600))
-	if exclusive {
-		_, err = fl.TryLockContext(ctx, fileStoreLockRetry)
-	} else {
-		_, err = fl.TryRLockContext(ctx, fileStoreLockRetry)
-	}
-	if err != nil {
-		<-f.sem
-		if cerr := ctx.Err(); cerr != nil && errors.Is(err, cerr) {
-			return nil, f.fileError("waiting for the lock: "+cerr.Error(), cerr)
-		}
-		return nil, wrapError(CodeSessionStore, "cannot lock "+f.lockPath+": "+pathErrorText(err), err)
-	}
-	return func() {
-		_ = fl.Unlock() // also closes the handle; the OS drops the lock with it
-		<-f.sem
-	}, nil
+	return f.failStep(step)
 }
 
-// read reads and decodes the file under the caller's lock. It returns
+// target returns the file to read and replace: the path itself or, when it
+// is a symbolic link, the file the link points to (through chains of
+// links, and even when that file does not exist yet). Renaming onto the
+// link itself would replace the link by a regular file. A path that cannot
+// be examined is returned as it is, for the next operation on it to report.
+func (f *FileStore) target() string {
+	p := f.file
+	for range 40 { // the limit of links Linux follows in one lookup
+		info, err := os.Lstat(p)
+		if err != nil || info.Mode()&fs.ModeSymlink == 0 {
+			return p
+		}
+		link, err := os.Readlink(p)
+		if err != nil {
+			return p
+		}
+		if !filepath.IsAbs(link) {
+			link = filepath.Join(filepath.Dir(p), link)
+		}
+		p = link
+	}
+	return f.file // a loop: opening it reports "too many links"
+}
+
+// read reads and decodes file under the caller's lock. It returns
 // (nil, nil, nil) when the file does not exist, a problem when the content
 // is unreadable (the file may be moved aside), and an error when the file
 // could not be read at all (it must be left alone).
-func (f *FileStore) read() (doc *fileDoc, problem *Error, err error) {
-	fh, err := os.Open(f.file)
+func (f *FileStore) read(file string) (doc *fileDoc, problem *Error, err error) {
+	fh, err := os.Open(file)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil, nil
 	}
@@ -260,7 +288,7 @@ func (f *FileStore) read() (doc *fileDoc, problem *Error, err error) {
 		return nil, nil, f.fileError("cannot stat: "+pathErrorText(err), err)
 	}
 	if info.IsDir() {
-		return nil, nil, f.fileError("is a directory", nil)
+		return nil, nil, f.fileError("a directory, not a file", nil)
 	}
 	if info.Size() > maxFileStoreSize {
 		return nil, tooLarge(info.Size()), nil
@@ -274,34 +302,33 @@ func (f *FileStore) read() (doc *fileDoc, problem *Error, err error) {
 	}
 	doc, derr := decodeFileStore(data)
 	if derr != nil {
-		var e *Error
-		if !errors.As(derr, &e) {
-			e = decodeError("is unreadable")
+		if !errors.As(derr, &problem) {
+			problem = formatError("unreadable", nil)
 		}
-		return nil, e, nil
+		return nil, problem, nil
 	}
 	return doc, nil, nil
 }
 
 func tooLarge(size int64) *Error {
-	return newError(CodeSessionStore, fmt.Sprintf("is larger than 1 MiB (%d bytes); not a session file", size))
+	return formatError(fmt.Sprintf("larger than 1 MiB (%d bytes); not a session file", size), nil)
 }
 
 // update runs a read-modify-write of the whole file under the exclusive
 // lock. mutate reports whether it changed doc; when it did not and the file
 // was fine, nothing is written. An unreadable file is moved aside first.
-func (f *FileStore) update(ctx context.Context, mutate func(*fileDoc) bool) error {
-	release, err := f.lock(ctx, true)
+func (f *FileStore) update(ctx context.Context, file string, mutate func(*fileDoc) bool) error {
+	unlock, err := f.lock(ctx, file, true)
 	if err != nil {
 		return err
 	}
-	defer release()
-	doc, problem, err := f.read()
+	defer unlock()
+	doc, problem, err := f.read(file)
 	if err != nil {
 		return err
 	}
 	if problem != nil {
-		if err := f.moveAside(ctx, problem); err != nil {
+		if err := f.moveAside(ctx, file, problem); err != nil {
 			return err
 		}
 	}
@@ -311,14 +338,14 @@ func (f *FileStore) update(ctx context.Context, mutate func(*fileDoc) bool) erro
 	if changed := mutate(doc); !changed && problem == nil {
 		return nil // e.g. Delete of an app with no session: leave the file as it is
 	}
-	return f.write(doc)
+	return f.write(file, doc)
 }
 
-// moveAside renames an unreadable file to "<path>.corrupt-<unix seconds>"
+// moveAside renames an unreadable file to "<file>.corrupt-<unix seconds>"
 // (plus "-N" when that name is taken) and logs it. The caller holds the
 // exclusive lock, so no other FileStore races for the name.
-func (f *FileStore) moveAside(ctx context.Context, problem *Error) error {
-	stem := fmt.Sprintf("%s.corrupt-%d", f.file, time.Now().Unix())
+func (f *FileStore) moveAside(ctx context.Context, file string, problem *Error) error {
+	stem := fmt.Sprintf("%s.corrupt-%d", file, time.Now().Unix())
 	aside := stem
 	for i := 1; ; i++ {
 		if _, err := os.Lstat(aside); errors.Is(err, fs.ErrNotExist) {
@@ -326,7 +353,7 @@ func (f *FileStore) moveAside(ctx context.Context, problem *Error) error {
 		}
 		aside = fmt.Sprintf("%s-%d", stem, i)
 	}
-	if err := os.Rename(f.file, aside); err != nil {
+	if err := os.Rename(file, aside); err != nil {
 		return f.fileError("unreadable ("+problem.Message+") and cannot be moved aside: "+pathErrorText(err), err)
 	}
 	if l := f.logger.Load(); l != nil {
@@ -338,13 +365,13 @@ func (f *FileStore) moveAside(ctx context.Context, problem *Error) error {
 	return nil
 }
 
-// write replaces the file atomically: a temporary file in the same
-// directory (so the rename cannot cross file systems), written, synced,
-// closed, renamed over the path, then the directory synced so the rename
-// itself survives a power cut. The temporary file is removed on any
-// failure. The new file is 0600 whatever the old one was, since rename
-// keeps the temporary file's mode.
-func (f *FileStore) write(doc *fileDoc) (err error) {
+// write replaces file atomically: a temporary file in the same directory
+// (so the rename cannot cross file systems), written, synced, closed,
+// renamed over file, then the directory synced so the rename itself
+// survives a power cut. The temporary file is removed if any step fails.
+// The new file is 0600 whatever the old one was, since rename keeps the
+// temporary file's mode.
+func (f *FileStore) write(file string, doc *fileDoc) (err error) {
 	data, err := encodeFileStore(doc)
 	if err != nil {
 		return f.fileError("cannot encode the sessions: "+err.Error(), err)
@@ -352,35 +379,38 @@ func (f *FileStore) write(doc *fileDoc) (err error) {
 	if len(data) > maxFileStoreSize {
 		return f.fileError("the sessions would take more than 1 MiB; not saved", nil)
 	}
-	tmp, err := os.CreateTemp(f.dir, f.base+".tmp-*")
+	dir := filepath.Dir(file)
+	tmp, err := os.CreateTemp(dir, filepath.Base(file)+".tmp-*")
 	if err != nil {
 		return f.fileError("cannot create a temporary file: "+pathErrorText(err), err)
 	}
-	tmpName := tmp.Name()
 	defer func() {
 		if err != nil {
 			_ = tmp.Close() // may already be closed; the error is moot
-			_ = os.Remove(tmpName)
+			_ = os.Remove(tmp.Name())
 		}
 	}()
-	// CreateTemp already uses 0600; Chmod makes it so whatever the umask
-	// or platform default did.
-	if err = tmp.Chmod(0o600); err != nil {
-		return f.fileError("cannot set permissions: "+pathErrorText(err), err)
+	steps := []struct {
+		name string
+		run  func() error
+	}{
+		// CreateTemp already uses 0600; Chmod makes it so whatever the
+		// umask or platform default did.
+		{"set the permissions of the temporary file", func() error { return tmp.Chmod(0o600) }},
+		{"write the temporary file", func() error { _, err := tmp.Write(data); return err }},
+		{"sync the temporary file", tmp.Sync},
+		{"close the temporary file", tmp.Close},
+		{"replace the file", func() error { return os.Rename(tmp.Name(), file) }},
 	}
-	if _, err = tmp.Write(data); err != nil {
-		return f.fileError("cannot write: "+pathErrorText(err), err)
+	for _, step := range steps {
+		if err = f.fail(step.name); err == nil {
+			err = step.run()
+		}
+		if err != nil {
+			return f.fileError("cannot "+step.name+": "+pathErrorText(err), err)
+		}
 	}
-	if err = tmp.Sync(); err != nil {
-		return f.fileError("cannot sync: "+pathErrorText(err), err)
-	}
-	if err = tmp.Close(); err != nil {
-		return f.fileError("cannot close: "+pathErrorText(err), err)
-	}
-	if err = os.Rename(tmpName, f.file); err != nil {
-		return f.fileError("cannot replace: "+pathErrorText(err), err)
-	}
-	syncDir(f.dir)
+	syncDir(dir)
 	return nil
 }
 
@@ -412,289 +442,4 @@ func pathErrorText(err error) string {
 		return le.Err.Error()
 	}
 	return err.Error()
-}
-
-// validateStoredSession refuses what the file format cannot hold or what
-// decodeFileStore would reject, so Save never writes an unreadable file.
-func validateStoredSession(s *Session) error {
-	switch {
-	case s.AppID == "":
-		return newError(CodeSessionStore, "cannot save a session without an app ID")
-	case s.User.UID == "":
-		return newError(CodeSessionStore, "cannot save a session without a user UID")
-	case s.AuthToken == "":
-		return newError(CodeSessionStore, "cannot save a session without an auth token")
-	}
-	if y := s.CreatedAt.UTC().Year(); y < 0 || y > 9999 {
-		return newError(CodeSessionStore, "cannot save a session created outside the years 0-9999")
-	}
-	return nil
-}
-
-// The file format. These records are the format, deliberately separate from
-// Session and User so that a change to those types cannot change the file
-// by accident. Readers reject unknown fields at every level (the file is
-// ours, so an unknown field means a newer format or another program), with
-// one exception: user.metadata holds whatever the server sent.
-//
-//	{"version": 1, "sessions": {"<appId>": {"appId": "<appId>",
-//	  "user": {"uid": …, "name": …, …}, "authToken": "…",
-//	  "createdAt": "<RFC 3339, UTC, nanoseconds>"}}}
-type fileDoc struct {
-	Version  int                    `json:"version"`
-	Sessions map[string]*fileRecord `json:"sessions"`
-}
-
-type fileRecord struct {
-	AppID     string    `json:"appId"`
-	User      *fileUser `json:"user"`
-	AuthToken string    `json:"authToken"`
-	CreatedAt time.Time `json:"createdAt"`
-}
-
-type fileUser struct {
-	UID           string         `json:"uid"`
-	Name          string         `json:"name,omitempty"`
-	Avatar        string         `json:"avatar,omitempty"`
-	Status        string         `json:"status,omitempty"`
-	Role          string         `json:"role,omitempty"`
-	Link          string         `json:"link,omitempty"`
-	StatusMessage string         `json:"statusMessage,omitempty"`
-	Metadata      map[string]any `json:"metadata,omitempty"`
-	Tags          []string       `json:"tags,omitempty"`
-	LastActiveAt  int64          `json:"lastActiveAt,omitempty"`
-	CreatedAt     int64          `json:"createdAt,omitempty"`
-}
-
-// recordOf converts s for encoding. It shares s's Metadata and Tags, which is
-// fine because the record is encoded and dropped before Save returns.
-func recordOf(s *Session) *fileRecord {
-	u := &s.User
-	return &fileRecord{
-		AppID: s.AppID,
-		User: &fileUser{
-			UID:           u.UID,
-			Name:          u.Name,
-			Avatar:        u.Avatar,
-			Status:        string(u.Status),
-			Role:          u.Role,
-			Link:          u.Link,
-			StatusMessage: u.StatusMessage,
-			Metadata:      u.Metadata,
-			Tags:          u.Tags,
-			LastActiveAt:  u.LastActiveAt,
-			CreatedAt:     u.CreatedAt,
-		},
-		AuthToken: s.AuthToken,
-		CreatedAt: s.CreatedAt.UTC(),
-	}
-}
-
-// session converts a decoded record. The record was decoded for this call
-// alone, so its maps and slices can go to the caller without a copy.
-func (r *fileRecord) session() *Session {
-	u := r.User
-	return &Session{
-		AppID: r.AppID,
-		User: User{
-			UID:           u.UID,
-			Name:          u.Name,
-			Avatar:        u.Avatar,
-			Status:        UserStatus(u.Status),
-			Role:          u.Role,
-			Link:          u.Link,
-			StatusMessage: u.StatusMessage,
-			Metadata:      u.Metadata,
-			Tags:          u.Tags,
-			LastActiveAt:  u.LastActiveAt,
-			CreatedAt:     u.CreatedAt,
-		},
-		AuthToken: r.AuthToken,
-		CreatedAt: r.CreatedAt,
-	}
-}
-
-// encodeFileStore renders doc as the file's bytes: indented for people
-// reading it, keys sorted (encoding/json sorts map keys), ending in a newline.
-func encodeFileStore(doc *fileDoc) ([]byte, error) {
-	data, err := json.MarshalIndent(doc, "", "  ")
-	if err != nil {
-		return nil, err
-	}
-	return append(data, '\n'), nil
-}
-
-// decodeFileStore parses the content of a session file strictly. It returns
-// either a complete document or an *Error (ERROR_SESSION_STORE) describing
-// the problem, never both. Messages never quote values from the file other
-// than app IDs and field names (shortened), so they cannot leak a token.
-//
-// The result is normalised so that encoding it and decoding again gives an
-// equal value: times in UTC, empty metadata and tags as nil (the encoder
-// omits them).
-func decodeFileStore(data []byte) (*fileDoc, error) {
-	if len(bytes.TrimLeft(data, " \t\r\n")) == 0 {
-		return nil, decodeError("is empty; not a session file")
-	}
-	// First the envelope, leniently, so that another program's JSON and a
-	// newer format get their own message rather than "unknown field".
-	var top map[string]json.RawMessage
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&top); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			return nil, decodeError("is JSON but not a JSON object; not a cometchatcalls session file")
-		}
-		return nil, decodeError("is not valid JSON (" + jsonProblem(err) + ")")
-	}
-	if rest := bytes.TrimLeft(data[dec.InputOffset():], " \t\r\n"); len(rest) > 0 {
-		return nil, decodeError(fmt.Sprintf("has data after the JSON value (at byte %d)", dec.InputOffset()))
-	}
-	if top == nil {
-		return nil, decodeError("is JSON null; not a cometchatcalls session file")
-	}
-	rawVersion, ok := top["version"]
-	if !ok {
-		return nil, decodeError("has no \"version\" field; not a cometchatcalls session file")
-	}
-	var version int
-	if err := json.Unmarshal(rawVersion, &version); err != nil || bytes.Equal(rawVersion, []byte("null")) {
-		return nil, decodeError("has a \"version\" that is not an integer; not a cometchatcalls session file")
-	}
-	if version > fileStoreVersion {
-		return nil, decodeError(fmt.Sprintf("has format version %d, newer than this SDK's (%d); upgrade the SDK", version, fileStoreVersion))
-	}
-	if version < 1 {
-		return nil, decodeError(fmt.Sprintf("has an invalid format version %d", version))
-	}
-	for k := range top {
-		if k != "version" && k != "sessions" {
-			return nil, decodeError("has an unknown field " + shortQuote(k))
-		}
-	}
-	rawSessions, ok := top["sessions"]
-	if !ok || bytes.Equal(rawSessions, []byte("null")) {
-		return nil, decodeError("has no \"sessions\" object")
-	}
-	sessions := map[string]*fileRecord{}
-	sdec := json.NewDecoder(bytes.NewReader(rawSessions))
-	sdec.DisallowUnknownFields()
-	if err := sdec.Decode(&sessions); err != nil {
-		return nil, decodeError("has an invalid \"sessions\" object (" + jsonProblem(err) + ")")
-	}
-	for key, r := range sessions {
-		if err := r.normalise(key); err != nil {
-			return nil, err
-		}
-	}
-	return &fileDoc{Version: version, Sessions: sessions}, nil
-}
-
-// normalise checks a decoded record stored under key and puts it in the
-// form that re-encodes to itself.
-func (r *fileRecord) normalise(key string) *Error {
-	where := "the session for app ID " + shortQuote(key)
-	switch {
-	case r == nil:
-		return decodeError(where + " is null")
-	case r.AppID == "":
-		return decodeError(where + " has no appId")
-	case r.AppID != key:
-		return decodeError(where + " names another app ID, " + shortQuote(r.AppID))
-	case r.User == nil:
-		return decodeError(where + " has no user")
-	case r.User.UID == "":
-		return decodeError(where + " has no user uid")
-	case r.AuthToken == "":
-		return decodeError(where + " has no authToken")
-	}
-	r.CreatedAt = r.CreatedAt.UTC()
-	if y := r.CreatedAt.Year(); y < 0 || y > 9999 {
-		return decodeError(where + " has a createdAt outside the years 0-9999")
-	}
-	if len(r.User.Metadata) == 0 {
-		r.User.Metadata = nil
-	}
-	if len(r.User.Tags) == 0 {
-		r.User.Tags = nil
-	}
-	return nil
-}
-
-func decodeError(problem string) *Error { return newError(CodeSessionStore, problem) }
-
-// jsonProblem describes a decoding error by position, type or field name,
-// never by the value found: encoding/json quotes numbers it cannot store,
-// and the time parser quotes the text it rejects.
-func jsonProblem(err error) string {
-	var se *json.SyntaxError
-	var te *json.UnmarshalTypeError
-	var pe *time.ParseError
-	switch {
-	case errors.As(err, &se):
-		return fmt.Sprintf("syntax error at byte %d", se.Offset)
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return "truncated"
-	case errors.As(err, &te):
-		field := "a session"
-		switch {
-		case te.Field != "":
-			field = "field " + shortQuote(te.Field)
-		case te.Type != nil && te.Type.Kind() == reflect.Map:
-			field = "the value"
-		}
-		return fmt.Sprintf("%s is a JSON %s, not %s", field, jsonKind(te.Value), jsonWant(te.Type))
-	case errors.As(err, &pe):
-		return "createdAt is not an RFC 3339 time"
-	}
-	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
-		return "unknown field " + shortQuote(strings.Trim(name, `"`))
-	}
-	if strings.HasPrefix(err.Error(), "Time.UnmarshalJSON") {
-		return "createdAt is not an RFC 3339 time"
-	}
-	return "invalid value"
-}
-
-// jsonKind keeps the kind from an UnmarshalTypeError's Value ("number 12")
-// and drops the literal.
-func jsonKind(v string) string {
-	kind, _, _ := strings.Cut(v, " ")
-	return kind
-}
-
-// jsonWant names the JSON kind a Go type decodes from.
-func jsonWant(t reflect.Type) string {
-	if t == nil {
-		return "the expected kind"
-	}
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	switch t.Kind() {
-	case reflect.String:
-		return "a string"
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		return "an integer"
-	case reflect.Float32, reflect.Float64:
-		return "a number"
-	case reflect.Bool:
-		return "a boolean"
-	case reflect.Slice, reflect.Array:
-		return "an array"
-	case reflect.Map, reflect.Struct:
-		return "an object"
-	}
-	return "the expected kind"
-}
-
-// shortQuote quotes s for a message, cut to a length that keeps the message
-// one readable line.
-func shortQuote(s string) string {
-	const max = 64
-	if len(s) > max {
-		return fmt.Sprintf("%q…", s[:max])
-	}
-	return fmt.Sprintf("%q", s)
 }

@@ -420,7 +420,7 @@ func TestFileStore_BadFiles(t *testing.T) {
 			require.NoError(t, os.WriteFile(path, []byte(content), 0o600))
 			var logs bytes.Buffer
 			f := NewFileStore(path)
-			f.SetLogger(newFSTestLogger(&logs))
+			require.NoError(t, f.SetLogger(newFSTestLogger(&logs)))
 
 			for range 2 { // a second Load sees the same file
 				got, err := f.Load(ctx, "app1")
@@ -516,18 +516,18 @@ func TestFileStore_DeleteOverBadFileMovesItAside(t *testing.T) {
 	assert.Empty(t, fsDecodeFile(t, path).Sessions)
 }
 
-// TestFileStore_LoggerChoice: a logger set with SetLogger, even nil (discard),
-// wins over the Client's logger; without one, the Client's is used.
+// TestFileStore_LoggerChoice: a logger set with SetLogger, even a discarding
+// one, wins over the Client's logger; without one, the Client's is used.
 func TestFileStore_LoggerChoice(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		name             string
 		set              bool
-		setNil           bool
+		discard          bool
 		wantOwn, wantCli bool
 	}{
 		{name: "SetLogger wins", set: true, wantOwn: true},
-		{name: "SetLogger(nil) discards", setNil: true},
+		{name: "SetLogger(discard) silences", discard: true},
 		{name: "Client logger by default", wantCli: true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -536,10 +536,10 @@ func TestFileStore_LoggerChoice(t *testing.T) {
 			var own, cli bytes.Buffer
 			f := NewFileStore(path)
 			if tc.set {
-				f.SetLogger(newFSTestLogger(&own))
+				require.NoError(t, f.SetLogger(newFSTestLogger(&own)))
 			}
-			if tc.setNil {
-				f.SetLogger(nil)
+			if tc.discard {
+				require.NoError(t, f.SetLogger(slog.New(slog.DiscardHandler)))
 			}
 			f.setLoggerIfUnset(newFSTestLogger(&cli))
 			require.NoError(t, f.Save(context.Background(), fsSession("app1")))
