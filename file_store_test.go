@@ -247,9 +247,10 @@ func fsChildSession(app string, round string) *Session {
 }
 
 // TestFileStoreTwoProcesses runs two copies of the test binary that save
-// different app IDs into one file in a loop while this process keeps
-// reading it: every read must decode, neither child may lose the other's
-// session, and both final sessions must be there at the end.
+// different app IDs into one file in a loop, each also trying to delete the
+// other's session with a stale token, while this process keeps reading it:
+// every read must decode, neither child may lose the other's session, and
+// both final sessions must be there at the end.
 func TestFileStoreTwoProcesses(t *testing.T) {
 	if app := os.Getenv(fsChildAppEnv); app != "" {
 		fsTwoProcessesChild(t, app, os.Getenv(fsChildPeerEnv), os.Getenv(fsChildPathEnv))
@@ -318,6 +319,8 @@ func fsTwoProcessesChild(t *testing.T, app, peer, path string) {
 	for i := 0; i < fsChildRounds && time.Now().Before(deadline); i++ {
 		round := strconv.Itoa(i)
 		require.NoError(t, f.Save(ctx, fsChildSession(app, round)))
+		// A stale logout of the peer: the peer's newer session stays.
+		require.NoError(t, f.DeleteIfToken(ctx, peer, "twoproc-token-"+peer+"-stale"))
 		own, err := f.Load(ctx, app)
 		require.NoError(t, err)
 		require.NotNil(t, own, "own session lost")
@@ -407,9 +410,45 @@ func fsBadFiles() map[string]string {
 	}
 }
 
+// fsBadFileProblems is what Load says of each of fsBadFiles, after
+// "session file <path>: ".
+var fsBadFileProblems = map[string]string{
+	"not JSON":             "not valid JSON: syntax error at byte 2",
+	"truncated":            "not valid JSON: truncated",
+	"empty":                "empty; not a session document",
+	"whitespace only":      "empty; not a session document",
+	"JSON array":           "not a cometchatcalls session document: unexpected JSON array",
+	"JSON null":            "not a cometchatcalls session document: JSON null",
+	"JSON string":          "not a cometchatcalls session document: unexpected JSON string",
+	"foreign document":     `not a cometchatcalls session document: no "version" field`,
+	"foreign with version": `not a cometchatcalls session document: "version" is not an integer`,
+	"newer version":        "format version 2 is newer than this SDK's (1); upgrade the SDK",
+	"version zero":         "invalid format version 0",
+	"version null":         `not a cometchatcalls session document: "version" is not an integer`,
+	"version float":        `not a cometchatcalls session document: "version" is not an integer`,
+	"no sessions":          `no "sessions" object`,
+	"sessions null":        `no "sessions" object`,
+	"sessions array":       `invalid "sessions" object: unexpected JSON array`,
+	"unknown top field":    `unknown field "extra"`,
+	"unknown record field": `invalid "sessions" object: unknown field "refresh"`,
+	"unknown user field":   `invalid "sessions" object: unknown field "secret"`,
+	"record null":          `the session for app ID "app1" is null`,
+	"missing appId":        `the session for app ID "app1" has no appId`,
+	"missing user":         `the session for app ID "app1" has no user`,
+	"missing uid":          `the session for app ID "app1" has no user uid`,
+	"missing authToken":    `the session for app ID "app1" has no authToken`,
+	"appId mismatch":       `the session for app ID "app1" names another app ID, "app2"`,
+	"token is a number":    `invalid "sessions" object: field "authToken": unexpected JSON number`,
+	"bad createdAt":        `invalid "sessions" object: createdAt is not an RFC 3339 time`,
+	"createdAt year 10000": `the session for app ID "app1" has a createdAt outside the years 0-9999`,
+	"trailing bytes":       "data after the JSON value (at byte 27)",
+	"two documents":        "data after the JSON value (at byte 27)",
+	"too large":            fmt.Sprintf("larger than 1 MiB (%d bytes); not a session file", 27+maxFileStoreSize),
+}
+
 // TestFileStore_BadFiles: Load refuses each bad file with
-// ERROR_SESSION_STORE naming the path, leaves it byte for byte, and the next
-// Save moves it aside intact and writes a fresh file.
+// ERROR_SESSION_STORE naming the path and the problem, leaves it byte for
+// byte, and the next Save moves it aside intact and writes a fresh file.
 func TestFileStore_BadFiles(t *testing.T) {
 	t.Parallel()
 	for name, content := range fsBadFiles() {
@@ -427,7 +466,8 @@ func TestFileStore_BadFiles(t *testing.T) {
 				assert.Nil(t, got)
 				require.Error(t, err)
 				assert.ErrorIs(t, err, ErrSessionStore)
-				assert.Contains(t, err.Error(), path)
+				require.Contains(t, fsBadFileProblems, name)
+				assert.Equal(t, "session file "+path+": "+fsBadFileProblems[name], err.(*Error).Message)
 				fsAssertNoToken(t, "the error", err.Error())
 				data, rerr := os.ReadFile(path)
 				require.NoError(t, rerr)
@@ -557,12 +597,11 @@ func TestFileStore_PathIsADirectory(t *testing.T) {
 	f := NewFileStore(path)
 	_, err := f.Load(ctx, "app1")
 	require.ErrorIs(t, err, ErrSessionStore)
-	assert.Contains(t, err.Error(), path)
-	assert.Contains(t, err.Error(), "directory")
+	assert.Equal(t, "session file "+path+": a directory, not a file", err.(*Error).Message)
 
 	err = f.Save(ctx, fsSession("app1"))
 	require.ErrorIs(t, err, ErrSessionStore)
-	assert.Contains(t, err.Error(), path)
+	assert.Equal(t, "session file "+path+": a directory, not a file", err.(*Error).Message)
 	info, err := os.Stat(path)
 	require.NoError(t, err)
 	assert.True(t, info.IsDir(), "the directory was moved")
@@ -629,6 +668,7 @@ func TestFileStore_CancelledContext(t *testing.T) {
 	fsRequireCtxError(t, err, context.Canceled)
 	fsRequireCtxError(t, f.Save(ctx, fsSession("app2")), context.Canceled)
 	fsRequireCtxError(t, f.Delete(ctx, "app1"), context.Canceled)
+	fsRequireCtxError(t, f.DeleteIfToken(ctx, "app1", fsSession("app1").AuthToken), context.Canceled)
 
 	after, err := os.ReadFile(path)
 	require.NoError(t, err)
@@ -656,6 +696,7 @@ func TestFileStore_ContextEndsTheWait(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 		defer cancel()
 		fsRequireCtxError(t, f.Save(ctx, fsSession("app2")), context.DeadlineExceeded)
+		fsRequireCtxError(t, f.DeleteIfToken(ctx, "app1", fsSession("app1").AuthToken), context.DeadlineExceeded)
 		_, err := f.Load(ctx, "app1")
 		fsRequireCtxError(t, err, context.DeadlineExceeded)
 	})
@@ -665,10 +706,16 @@ func TestFileStore_ContextEndsTheWait(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 		defer cancel()
 		fsRequireCtxError(t, f.Save(ctx, fsSession("app2")), context.DeadlineExceeded)
+		fsRequireCtxError(t, f.Delete(ctx, "app1"), context.DeadlineExceeded)
+		_, err := f.Load(ctx, "app1")
+		fsRequireCtxError(t, err, context.DeadlineExceeded)
 	})
 	got, err := f.Load(context.Background(), "app2")
 	require.NoError(t, err)
 	assert.Nil(t, got, "a Save that gave up wrote anyway")
+	got, err = f.Load(context.Background(), "app1")
+	require.NoError(t, err)
+	assert.NotNil(t, got, "a Delete that gave up deleted anyway")
 }
 
 func fsRequireCtxError(t *testing.T, err error, want error) {
