@@ -31,13 +31,14 @@ import (
 // works in a directory the process may only read (it then reads without the
 // lock, which the atomic writes make safe).
 //
-// When the path is a symbolic link, the link stays: FileStore reads and
-// replaces the file it points to, and locks "<that file>.lock".
+// When the path is a symbolic link, the link stays: FileStore reads,
+// replaces and moves aside the file it points to, and locks
+// "<that file>.lock".
 //
 // A file this SDK cannot read (not JSON, another program's JSON, a format
 // version newer than this SDK's, a missing required field, larger than
 // 1 MiB) makes Load fail with ERROR_SESSION_STORE; Load never changes it. The
-// next Save or Delete moves it aside to "<path>.corrupt-<unix seconds>",
+// next Save, Delete or DeleteIfToken moves it aside to "<path>.corrupt-<unix seconds>",
 // logs a warning, and writes a fresh file, so nothing is lost and a login
 // over an unreadable store succeeds. An empty (0-byte) file counts as
 // unreadable: this SDK never writes one, since its writes are atomic.
