@@ -37,10 +37,10 @@ import (
 //
 // A file this SDK cannot read (not JSON, another program's JSON, a format
 // version newer than this SDK's, a missing required field, larger than
-// 1 MiB) makes Load fail with ERROR_SESSION_STORE; Load never changes it. The
-// next Save, Delete or DeleteIfToken moves it aside to "<path>.corrupt-<unix seconds>",
-// logs a warning, and writes a fresh file, so nothing is lost and a login
-// over an unreadable store succeeds. An empty (0-byte) file counts as
+// 1 MiB) makes Load fail with ERROR_SESSION_STORE; Load never changes it.
+// The next Save, Delete or DeleteIfToken moves it aside to
+// "<path>.corrupt-<unix seconds>", logs a warning, and writes a fresh file,
+// so nothing is lost and a login over an unreadable store succeeds. An empty (0-byte) file counts as
 // unreadable: this SDK never writes one, since its writes are atomic.
 //
 // User.Metadata goes through JSON, so it must hold JSON-compatible values
@@ -50,8 +50,8 @@ import (
 // A FileStore is safe for concurrent use. Calls on one FileStore run one at
 // a time; waiting for the lock (held by another goroutine or process) ends
 // when ctx is done, and a call whose ctx is done changes nothing. Use
-// NewFileStore: every method of a nil or zero FileStore fails with
-// ERROR_SESSION_STORE.
+// NewFileStore: the methods of a nil or zero FileStore fail with
+// ERROR_SESSION_STORE (and Path returns "").
 type FileStore struct {
 	path string // as given, for Path and messages
 	file string // cleaned
