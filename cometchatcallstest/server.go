@@ -309,7 +309,7 @@ func (s *Server) admit(r *http.Request, body []byte) admission {
 	defer s.mu.Unlock()
 	s.appendLocked(s.record(r, body))
 	adm := admission{hold: s.hold.gateLocked(), latency: s.latency}
-	if adm.fault = s.nextFaultLocked(); adm.fault == nil {
+	if adm.fault = s.nextFaultLocked(r); adm.fault == nil {
 		adm.rate = s.countLocked(s.cfg.clock())
 	}
 	return adm
