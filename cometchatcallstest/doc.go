@@ -103,7 +103,8 @@
 // in flight deterministically; Requests records every request with its
 // credentials masked; ConnectionCount counts TCP connections. AddUser,
 // DeactivateUser, DeleteUser, User, IssueAuthToken, RevokeAuthToken,
-// RevokeAllAuthTokens and AuthTokens change or read the state directly.
+// RevokeAllAuthTokens and AuthTokens change or read the state directly;
+// WithStateFile and SaveState keep it across processes.
 //
 // # Dependencies
 //

@@ -59,7 +59,7 @@ func NewServer(opts ...ServerOption) *Server {
 }
 
 // Start is NewServer returning an error instead of panicking: an invalid
-// option, or an address (WithAddr) that cannot be listened on, e.g. because
+// option, a WithStateFile file that cannot be read, or an address (WithAddr) that cannot be listened on, e.g. because
 // the port is taken. The error of a failed listen wraps the net error.
 func Start(opts ...ServerOption) (*Server, error) {
 	cfg := defaultConfig()
@@ -69,13 +69,19 @@ func Start(opts ...ServerOption) (*Server, error) {
 	if err := cfg.check(); err != nil {
 		return nil, fmt.Errorf("cometchatcallstest: %w", err)
 	}
+	st := newStore(cfg.clock)
+	if cfg.stateFile != "" {
+		if err := loadState(st, cfg.stateFile, cfg.appID); err != nil {
+			return nil, fmt.Errorf("cometchatcallstest: %w", err)
+		}
+	}
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return nil, fmt.Errorf("cometchatcallstest: cannot listen on %s: %w", cfg.addr, err)
 	}
 	s := &Server{
 		cfg:     cfg,
-		store:   newStore(cfg.clock),
+		store:   st,
 		closing: make(chan struct{}),
 		served:  make(chan struct{}),
 	}
