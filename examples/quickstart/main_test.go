@@ -77,6 +77,15 @@ func TestRun_RecoversFromACorruptSessionFile(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "{this is not a session", string(b), "nothing lost")
 
+	entries, err := os.ReadDir(filepath.Dir(path))
+	require.NoError(t, err)
+	var names []string
+	for _, e := range entries {
+		names = append(names, strings.Replace(e.Name(), filepath.Base(moved[0]), "session.json.corrupt-<unix time>", 1))
+	}
+	assert.ElementsMatch(t, []string{"session.json", "session.json.lock", "session.json.corrupt-<unix time>"}, names,
+		"the files the README lists")
+
 	out.Reset() // the next run finds a good file
 	require.NoError(t, run(context.Background(), &out, target))
 	assert.True(t, strings.HasPrefix(out.String(), "1. GetLoggedInUser: nobody is logged in\n"), out.String())
