@@ -124,6 +124,16 @@ var guideSituations = map[string]guideSituation{
 		srv.FailNext(1, cometchatcallstest.FaultHTML502())
 		_, err := guideLogin(t, srv)
 		return err
+	}, check: func(t *testing.T, _ *cometchatcalls.Error) {
+		srv := emulator(t) // the empty 503 gives the same row, with its status
+		srv.FailNext(1, cometchatcallstest.Fault503())
+		_, err := guideLogin(t, srv)
+		var e *cometchatcalls.Error
+		require.True(t, errors.As(err, &e), "%v", err)
+		assert.Equal(t, cometchatcalls.CodeServerUnavailable, e.Code, "empty 503: %v", err)
+		assert.Equal(t, 503, e.HTTPStatus)
+		assert.ErrorIs(t, err, cometchatcalls.ErrInvalidResponse)
+		assert.True(t, e.Retryable())
 	}},
 	"An answer that is not CometChat's (e.g. truncated JSON)": {status: 200, produce: func(t *testing.T, srv *cometchatcallstest.Server) error {
 		srv.FailNext(1, cometchatcallstest.FaultTruncatedJSON())

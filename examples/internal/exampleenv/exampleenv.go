@@ -5,7 +5,9 @@
 //     ./cmd/cometchat-emulator), at that base URL, with the emulator's
 //     default credentials unless COMETCHAT_APP_ID, COMETCHAT_REGION,
 //     COMETCHAT_AUTH_KEY or COMETCHAT_API_KEY say otherwise (as its -app-id,
-//     -region, -auth-key and -api-key flags do);
+//     -region, -auth-key and -api-key flags do). The URL is http:// to a
+//     loopback host, or https:// with a certificate the system trusts (the
+//     emulator's -tls certificate is not trusted by default);
 //   - else COMETCHAT_APP_ID, COMETCHAT_REGION and the keys an example needs
 //     set: real CometChat;
 //   - none of them set: a fresh emulator embedded in the process (package
