@@ -89,19 +89,28 @@
 // minute but nothing is enforced.
 //
 // Checks run in this order, so each has a well-defined winner: a fault
-// queued by FailNext (which replaces everything else), the rate limit,
+// queued by FailNext or FailNextOn (which replaces everything else), the rate limit,
 // appId, the route, the credential (apiKey before any uid is looked up),
 // the body, the endpoint.
 //
 // # Test knobs
 //
 // FailNext queues raw answers (FaultHTML502, FaultTruncatedJSON, Fault503,
-// Fault429, FaultError, FaultDisconnect, or any Fault); SetLatency delays
+// Fault429, FaultError, FaultDisconnect, or any Fault) for the next
+// requests, FailNextOn for the next requests of one route only (e.g.
+// "PUT /me"); SetLatency delays
 // answers; Hold and WaitHeld hold requests until released, to test calls
 // in flight deterministically; Requests records every request with its
 // credentials masked; ConnectionCount counts TCP connections. AddUser,
 // DeactivateUser, DeleteUser, User, IssueAuthToken, RevokeAuthToken,
-// RevokeAllAuthTokens and AuthTokens change or read the state directly.
+// RevokeAllAuthTokens and AuthTokens change or read the state directly;
+// WithStateFile and SaveState keep it across processes.
+//
+// # Dependencies
+//
+// Like net/http/httptest, the package's non-test code imports only the
+// standard library and cometchatcalls, so a test that uses it adds no
+// module to yours.
 //
 // The same emulator runs as a process: cmd/cometchat-emulator.
 package cometchatcallstest

@@ -3,6 +3,8 @@ package cometchatcallstest
 import (
 	"context"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/cometchat-go/cometchatcalls"
@@ -23,10 +25,12 @@ type Fault struct {
 	Disconnect bool
 }
 
-// pendingFault is a fault and how many more requests get it.
+// pendingFault is a fault and how many more requests get it; route, when
+// not nil, limits it to the requests whose method and path it matches.
 type pendingFault struct {
-	n int
-	f Fault
+	n     int
+	f     Fault
+	route *http.ServeMux
 }
 
 // FailNext makes the next n requests, to any endpoint, counted in arrival
@@ -34,33 +38,86 @@ type pendingFault struct {
 // requests, the faults of a later FailNext call apply. A faulted request is
 // recorded in Requests but does not count against the rate limit. n <= 0
 // does nothing.
-func (s *Server) FailNext(n int, f Fault) {
+func (s *Server) FailNext(n int, f Fault) { s.queueFault(n, f, nil) }
+
+// FailNextOn is FailNext for one route: only the next n requests whose
+// method and path match get f, the others are answered as usual. path is
+// the path under its host, without the version prefix, and may use
+// net/http.ServeMux wildcards: "/me", "/users/{uid}/auth_tokens". An empty
+// method matches every method. For example
+//
+//	srv.FailNextOn("PUT", "/me", 1, cometchatcallstest.FaultHTML502())
+//
+// fails the next login's second step and nothing else. Each request gets
+// the first queued fault that applies to it, whether queued by FailNext or
+// FailNextOn. FailNextOn panics when method and path do not form a valid
+// ServeMux pattern, as ServeMux.Handle does.
+func (s *Server) FailNextOn(method, path string, n int, f Fault) {
+	route := http.NewServeMux()
+	pattern := path
+	if method != "" {
+		pattern = method + " " + path
+	}
+	route.Handle(pattern, http.NotFoundHandler())
+	s.queueFault(n, f, route)
+}
+
+func (s *Server) queueFault(n int, f Fault, route *http.ServeMux) {
 	if n <= 0 {
 		return
 	}
 	f.Header = f.Header.Clone()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.faults = append(s.faults, pendingFault{n: n, f: f})
+	s.faults = append(s.faults, pendingFault{n: n, f: f, route: route})
 }
 
-// ClearFaults drops every fault still queued by FailNext.
+// ClearFaults drops every fault still queued by FailNext or FailNextOn.
 func (s *Server) ClearFaults() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.faults = nil
 }
 
-// nextFaultLocked takes the next queued fault, if any.
-func (s *Server) nextFaultLocked() *Fault {
-	if len(s.faults) == 0 {
-		return nil
+// nextFaultLocked takes the first queued fault that applies to r, if any.
+func (s *Server) nextFaultLocked(r *http.Request) *Fault {
+	for i := range s.faults {
+		pf := &s.faults[i]
+		if pf.route != nil && !routeMatches(pf.route, r) {
+			continue
+		}
+		f := pf.f
+		if pf.n--; pf.n == 0 {
+			s.faults = append(s.faults[:i:i], s.faults[i+1:]...)
+		}
+		return &f
 	}
-	f := s.faults[0].f
-	if s.faults[0].n--; s.faults[0].n == 0 {
-		s.faults = s.faults[1:]
+	return nil
+}
+
+// routeMatches reports whether route has a pattern for r's method and its
+// path under the host ("/admin/v3.0/users" is "/users").
+func routeMatches(route *http.ServeMux, r *http.Request) bool {
+	probe := &http.Request{Method: r.Method, Host: r.Host, URL: &url.URL{Path: pathUnderHost(r.URL.Path)}}
+	_, pattern := route.Handler(probe)
+	return pattern != ""
+}
+
+// pathUnderHost strips a role's "/{role}/v3.0" prefix from p.
+func pathUnderHost(p string) string {
+	rest, ok := strings.CutPrefix(p, "/")
+	if !ok {
+		return p
 	}
-	return &f
+	role, rest, ok := strings.Cut(rest, "/")
+	if !ok || role == "" {
+		return p
+	}
+	version, rest, _ := strings.Cut(rest, "/")
+	if version != "v3.0" {
+		return p
+	}
+	return "/" + rest
 }
 
 // write answers f.

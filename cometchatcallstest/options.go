@@ -36,6 +36,7 @@ type config struct {
 	tls       bool
 	rateLimit int
 	clock     func() time.Time
+	stateFile string
 }
 
 func defaultConfig() config {

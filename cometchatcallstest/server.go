@@ -59,7 +59,7 @@ func NewServer(opts ...ServerOption) *Server {
 }
 
 // Start is NewServer returning an error instead of panicking: an invalid
-// option, or an address (WithAddr) that cannot be listened on, e.g. because
+// option, a WithStateFile file that cannot be read, or an address (WithAddr) that cannot be listened on, e.g. because
 // the port is taken. The error of a failed listen wraps the net error.
 func Start(opts ...ServerOption) (*Server, error) {
 	cfg := defaultConfig()
@@ -69,13 +69,19 @@ func Start(opts ...ServerOption) (*Server, error) {
 	if err := cfg.check(); err != nil {
 		return nil, fmt.Errorf("cometchatcallstest: %w", err)
 	}
+	st := newStore(cfg.clock)
+	if cfg.stateFile != "" {
+		if err := loadState(st, cfg.stateFile, cfg.appID); err != nil {
+			return nil, fmt.Errorf("cometchatcallstest: %w", err)
+		}
+	}
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return nil, fmt.Errorf("cometchatcallstest: cannot listen on %s: %w", cfg.addr, err)
 	}
 	s := &Server{
 		cfg:     cfg,
-		store:   newStore(cfg.clock),
+		store:   st,
 		closing: make(chan struct{}),
 		served:  make(chan struct{}),
 	}
@@ -309,7 +315,7 @@ func (s *Server) admit(r *http.Request, body []byte) admission {
 	defer s.mu.Unlock()
 	s.appendLocked(s.record(r, body))
 	adm := admission{hold: s.hold.gateLocked(), latency: s.latency}
-	if adm.fault = s.nextFaultLocked(); adm.fault == nil {
+	if adm.fault = s.nextFaultLocked(r); adm.fault == nil {
 		adm.rate = s.countLocked(s.cfg.clock())
 	}
 	return adm

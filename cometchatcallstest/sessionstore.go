@@ -3,13 +3,12 @@ package cometchatcallstest
 import (
 	"context"
 	"fmt"
+	"reflect"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 
 	"github.com/cometchat-go/cometchatcalls"
 )
@@ -30,12 +29,18 @@ import (
 //   - Delete removes, and Delete of an unknown app ID is not an error;
 //   - app IDs are independent;
 //   - Save(ctx, nil) returns an error;
+//   - a call whose context is already cancelled or past its deadline
+//     returns an error and changes nothing;
+//   - when the store implements cometchatcalls.ConditionalDeleter:
+//     DeleteIfToken deletes only while the stored token matches, and returns
+//     nil when nothing matched (another token, an unknown app ID);
 //   - concurrent Save, Load and Delete on several app IDs are safe (run the
 //     tests with -race), and every Load sees either nil or a whole session.
 //
 // Metadata values are the ones encoding/json produces (string, float64,
 // bool, nil, []any, map[string]any), so stores that persist through JSON
-// pass. Failure messages never show a token.
+// pass. Failures are reported with t.Errorf and t.Fatalf; their messages
+// never show a token, not even one the store quotes in its own errors.
 //
 // Use it from a test of your own store:
 //
@@ -59,11 +64,15 @@ func TestSessionStore(t *testing.T, newStore func(t *testing.T) cometchatcalls.S
 		{"DeleteUnknownAppIsNotAnError", conformanceDeleteUnknown},
 		{"AppIDsAreIndependent", conformanceAppIDsIndependent},
 		{"SaveNilIsAnError", conformanceSaveNil},
+		{"DoneContextChangesNothing", conformanceDoneContext},
+		{"DeleteIfToken", conformanceDeleteIfToken},
 		{"ConcurrentUse", conformanceConcurrent},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := newStore(t)
-			require.NotNil(t, s, "newStore returned nil")
+			if s == nil {
+				t.Fatal("newStore returned a nil SessionStore")
+			}
 			tc.run(t, s)
 		})
 	}
@@ -94,46 +103,86 @@ func conformanceSession(appID, tag string) *cometchatcalls.Session {
 			LastActiveAt: 1700000000,
 			CreatedAt:    1600000000,
 		},
-		AuthToken: "conformance-token-" + appID + "-" + tag,
+		AuthToken: conformanceTokenPrefix + appID + "-" + tag,
 		CreatedAt: time.Date(2024, 5, 6, 7, 8, 9, 123456789, time.FixedZone("conformance", 3600)),
 	}
 }
 
+// conformanceTokenPrefix starts every token the contract saves, so that
+// conformanceRedact can find them in a store's error text.
+const conformanceTokenPrefix = "conformance-token-"
+
+var conformanceTokenRE = regexp.MustCompile(regexp.QuoteMeta(conformanceTokenPrefix) + `\S*`)
+
+// conformanceRedact returns err's text with every conformance token
+// replaced: a store under test may quote the token in its errors, and a
+// failure message must not repeat it.
+func conformanceRedact(err error) string {
+	return conformanceTokenRE.ReplaceAllString(fmt.Sprint(err), "[token]")
+}
+
 // conformanceAssertSession compares got with want field by field. Tokens
 // are compared without being printed.
-func conformanceAssertSession(t *testing.T, want, got *cometchatcalls.Session) {
+func conformanceAssertSession(t *testing.T, what string, want, got *cometchatcalls.Session) {
 	t.Helper()
-	if !assert.NotNil(t, got, "Load returned no session") {
+	if got == nil {
+		t.Errorf("%s: Load returned no session, want the one of user %q", what, want.User.UID)
 		return
 	}
-	assert.Equal(t, want.AppID, got.AppID, "AppID")
-	assert.Equal(t, want.User, got.User, "User") // User has no secret field
-	assert.True(t, want.AuthToken == got.AuthToken,
-		"token mismatch (a store that persists json.Marshal(session) loses it: Session.MarshalJSON redacts the token; encode AuthToken from a struct of your own)")
-	assert.True(t, want.CreatedAt.Truncate(time.Second).Equal(got.CreatedAt.Truncate(time.Second)),
-		"CreatedAt: want %s, got %s (compared to the second)", want.CreatedAt, got.CreatedAt)
+	if got.AppID != want.AppID {
+		t.Errorf("%s: AppID = %q, want %q", what, got.AppID, want.AppID)
+	}
+	if !reflect.DeepEqual(got.User, want.User) { // User has no secret field
+		t.Errorf("%s: User differs\n got: %+v\nwant: %+v", what, got.User, want.User)
+	}
+	if got.AuthToken != want.AuthToken {
+		t.Errorf("%s: the auth token differs from the one saved with user %q (a store that persists "+
+			"json.Marshal(session) loses it: Session.MarshalJSON redacts the token; encode AuthToken "+
+			"from a struct of your own)", what, want.User.UID)
+	}
+	if !want.CreatedAt.Truncate(time.Second).Equal(got.CreatedAt.Truncate(time.Second)) {
+		t.Errorf("%s: CreatedAt = %s, want %s (compared to the second)", what, got.CreatedAt, want.CreatedAt)
+	}
+}
+
+// conformanceAssertNone fails when appID still has a session.
+func conformanceAssertNone(t *testing.T, what string, s cometchatcalls.SessionStore, appID string) {
+	t.Helper()
+	if got := conformanceLoad(t, s, appID); got != nil {
+		t.Errorf("%s: Load(%q) returned the session of user %q, want none", what, appID, got.User.UID)
+	}
 }
 
 func conformanceLoad(t *testing.T, s cometchatcalls.SessionStore, appID string) *cometchatcalls.Session {
 	t.Helper()
 	got, err := s.Load(context.Background(), appID)
-	require.NoError(t, err, "Load(%q)", appID)
+	if err != nil {
+		t.Fatalf("Load(%q): unexpected error: %s", appID, conformanceRedact(err))
+	}
 	return got
 }
 
 func conformanceSave(t *testing.T, s cometchatcalls.SessionStore, sess *cometchatcalls.Session) {
 	t.Helper()
-	require.NoError(t, s.Save(context.Background(), sess), "Save(%q)", sess.AppID)
+	if err := s.Save(context.Background(), sess); err != nil {
+		t.Fatalf("Save(%q): unexpected error: %s", sess.AppID, conformanceRedact(err))
+	}
+}
+
+func conformanceDelete(t *testing.T, s cometchatcalls.SessionStore, appID string) {
+	t.Helper()
+	if err := s.Delete(context.Background(), appID); err != nil {
+		t.Errorf("Delete(%q): unexpected error: %s", appID, conformanceRedact(err))
+	}
 }
 
 func conformanceLoadUnknown(t *testing.T, s cometchatcalls.SessionStore) {
-	assert.Nil(t, conformanceLoad(t, s, "conformance-unknown-app"), "Load of an unknown app ID")
+	conformanceAssertNone(t, "unknown app ID", s, "conformance-unknown-app")
 }
 
 func conformanceRoundTrip(t *testing.T, s cometchatcalls.SessionStore) {
-	want := conformanceSession("conformance-app", "round-trip")
-	conformanceSave(t, s, want)
-	conformanceAssertSession(t, conformanceSession("conformance-app", "round-trip"), conformanceLoad(t, s, "conformance-app"))
+	conformanceSave(t, s, conformanceSession("conformance-app", "round-trip"))
+	conformanceAssertSession(t, "after Save", conformanceSession("conformance-app", "round-trip"), conformanceLoad(t, s, "conformance-app"))
 }
 
 func conformanceSaveReplaces(t *testing.T, s cometchatcalls.SessionStore) {
@@ -142,28 +191,30 @@ func conformanceSaveReplaces(t *testing.T, s cometchatcalls.SessionStore) {
 	second.User.Metadata = map[string]any{"only": "this"}
 	second.User.Tags = []string{"replaced"}
 	conformanceSave(t, s, second)
-	conformanceAssertSession(t, second, conformanceLoad(t, s, "conformance-app"))
+	conformanceAssertSession(t, "after a second Save", second, conformanceLoad(t, s, "conformance-app"))
 }
 
 func conformanceLoadReturnsCopy(t *testing.T, s cometchatcalls.SessionStore) {
 	conformanceSave(t, s, conformanceSession("conformance-app", "copy"))
 	got := conformanceLoad(t, s, "conformance-app")
-	require.NotNil(t, got, "Load returned no session")
+	if got == nil {
+		t.Fatal("Load returned no session after Save")
+	}
 	conformanceMutate(got)
-	conformanceAssertSession(t, conformanceSession("conformance-app", "copy"), conformanceLoad(t, s, "conformance-app"))
+	conformanceAssertSession(t, "after changing what Load returned", conformanceSession("conformance-app", "copy"), conformanceLoad(t, s, "conformance-app"))
 }
 
 func conformanceSaveKeepsNoReference(t *testing.T, s cometchatcalls.SessionStore) {
 	sess := conformanceSession("conformance-app", "no-reference")
 	conformanceSave(t, s, sess)
 	conformanceMutate(sess)
-	conformanceAssertSession(t, conformanceSession("conformance-app", "no-reference"), conformanceLoad(t, s, "conformance-app"))
+	conformanceAssertSession(t, "after changing the saved value", conformanceSession("conformance-app", "no-reference"), conformanceLoad(t, s, "conformance-app"))
 }
 
 // conformanceMutate changes every part of sess a store might share: scalar
 // fields, the Metadata map and the maps and lists nested in it, the Tags.
 func conformanceMutate(sess *cometchatcalls.Session) {
-	sess.AuthToken = "conformance-token-mutated"
+	sess.AuthToken = conformanceTokenPrefix + "mutated"
 	sess.CreatedAt = sess.CreatedAt.Add(-48 * time.Hour)
 	sess.User.Name = "mutated"
 	sess.User.Metadata["plan"] = "mutated"
@@ -184,15 +235,15 @@ func conformanceMutate(sess *cometchatcalls.Session) {
 
 func conformanceDeleteRemoves(t *testing.T, s cometchatcalls.SessionStore) {
 	conformanceSave(t, s, conformanceSession("conformance-app", "delete"))
-	require.NoError(t, s.Delete(context.Background(), "conformance-app"), "Delete")
-	assert.Nil(t, conformanceLoad(t, s, "conformance-app"), "Load after Delete")
+	conformanceDelete(t, s, "conformance-app")
+	conformanceAssertNone(t, "after Delete", s, "conformance-app")
 }
 
 func conformanceDeleteUnknown(t *testing.T, s cometchatcalls.SessionStore) {
-	assert.NoError(t, s.Delete(context.Background(), "conformance-unknown-app"), "Delete of an unknown app ID, empty store")
+	conformanceDelete(t, s, "conformance-unknown-app") // empty store
 	conformanceSave(t, s, conformanceSession("conformance-app", "kept"))
-	assert.NoError(t, s.Delete(context.Background(), "conformance-unknown-app"), "Delete of an unknown app ID")
-	conformanceAssertSession(t, conformanceSession("conformance-app", "kept"), conformanceLoad(t, s, "conformance-app"))
+	conformanceDelete(t, s, "conformance-unknown-app")
+	conformanceAssertSession(t, "after Delete of another app ID", conformanceSession("conformance-app", "kept"), conformanceLoad(t, s, "conformance-app"))
 }
 
 func conformanceAppIDsIndependent(t *testing.T, s cometchatcalls.SessionStore) {
@@ -200,20 +251,21 @@ func conformanceAppIDsIndependent(t *testing.T, s cometchatcalls.SessionStore) {
 	b := conformanceSession("conformance-app-b", "b")
 	conformanceSave(t, s, a)
 	conformanceSave(t, s, b)
-	conformanceAssertSession(t, a, conformanceLoad(t, s, "conformance-app-a"))
-	conformanceAssertSession(t, b, conformanceLoad(t, s, "conformance-app-b"))
+	conformanceAssertSession(t, "app a", a, conformanceLoad(t, s, "conformance-app-a"))
+	conformanceAssertSession(t, "app b", b, conformanceLoad(t, s, "conformance-app-b"))
 
-	a2 := conformanceSession("conformance-app-a", "a2")
-	conformanceSave(t, s, a2)
-	conformanceAssertSession(t, b, conformanceLoad(t, s, "conformance-app-b"))
+	conformanceSave(t, s, conformanceSession("conformance-app-a", "a2"))
+	conformanceAssertSession(t, "app b after a Save to app a", b, conformanceLoad(t, s, "conformance-app-b"))
 
-	require.NoError(t, s.Delete(context.Background(), "conformance-app-a"), "Delete")
-	assert.Nil(t, conformanceLoad(t, s, "conformance-app-a"), "Load after Delete")
-	conformanceAssertSession(t, b, conformanceLoad(t, s, "conformance-app-b"))
+	conformanceDelete(t, s, "conformance-app-a")
+	conformanceAssertNone(t, "app a after its Delete", s, "conformance-app-a")
+	conformanceAssertSession(t, "app b after a Delete of app a", b, conformanceLoad(t, s, "conformance-app-b"))
 }
 
 func conformanceSaveNil(t *testing.T, s cometchatcalls.SessionStore) {
-	assert.Error(t, s.Save(context.Background(), nil), "Save(ctx, nil)")
+	if err := s.Save(context.Background(), nil); err == nil {
+		t.Error("Save(ctx, nil) returned nil, want an error")
+	}
 }
 
 // conformanceConcurrent runs goroutines that save, load and delete on a few
@@ -246,16 +298,16 @@ func conformanceConcurrent(t *testing.T, s cometchatcalls.SessionStore) {
 				switch i % 4 {
 				case 0, 1:
 					if err := s.Save(ctx, conformanceSession(app, tag)); err != nil {
-						fail("Save(%q): %v", app, err)
+						fail("Save(%q): %s", app, conformanceRedact(err))
 					}
 				case 2:
 					if err := s.Delete(ctx, app); err != nil {
-						fail("Delete(%q): %v", app, err)
+						fail("Delete(%q): %s", app, conformanceRedact(err))
 					}
 				}
 				got, err := s.Load(ctx, app)
 				if err != nil {
-					fail("Load(%q): %v", app, err)
+					fail("Load(%q): %s", app, conformanceRedact(err))
 					continue
 				}
 				if got == nil {
@@ -265,7 +317,7 @@ func conformanceConcurrent(t *testing.T, s cometchatcalls.SessionStore) {
 				switch {
 				case !ok || got.AppID != app:
 					fail("Load(%q) returned a session for app %q, uid %q", app, got.AppID, got.User.UID)
-				case got.AuthToken != "conformance-token-"+app+"-"+gotTag:
+				case got.AuthToken != conformanceTokenPrefix+app+"-"+gotTag:
 					fail("Load(%q): the token does not belong to the user %q saved with it (torn session)", app, got.User.UID)
 				case got.User.Name != "Conformance "+gotTag || len(got.User.Tags) != 2 || got.User.Tags[1] != gotTag:
 					fail("Load(%q): the user %q is incomplete or mixed with another save", app, got.User.UID)

@@ -1,7 +1,8 @@
 // Command quickstart walks the flow of CometChat's Calls SDK authentication
 // guide, printing each step:
 //
-//  1. check whether a user is logged in (nobody yet),
+//  1. check whether a user is logged in (nobody yet; a corrupt session
+//     file is reported with a warning, and logging in replaces it),
 //  2. log in with a uid and the auth key (development),
 //  3. read the logged-in user back,
 //  4. log out,
@@ -14,7 +15,12 @@
 //	go run ./examples/quickstart
 //
 // or against your app with COMETCHAT_APP_ID, COMETCHAT_REGION and
-// COMETCHAT_AUTH_KEY set.
+// COMETCHAT_AUTH_KEY set, or against a running emulator with
+// COMETCHAT_EMULATOR_URL set.
+//
+// The session is kept in a FileStore, $TMPDIR/cometchatcalls-quickstart/session.json
+// (with its lock file session.json.lock beside it; a corrupt file is moved
+// aside to session.json.corrupt-<unix time> by the login that replaces it).
 package main
 
 import (
@@ -23,6 +29,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/cometchat-go/cometchatcalls"
@@ -35,24 +42,33 @@ func main() {
 
 const uid = "cometchat-uid-1"
 
+// sessionFile is where the quickstart keeps the session; tests change it.
+var sessionFile = filepath.Join(os.TempDir(), "cometchatcalls-quickstart", "session.json")
+
 func run(ctx context.Context, out io.Writer, target *exampleenv.Target) error {
 	ctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
 
-	client, err := cometchatcalls.New(target.AppID, target.Region, target.Options...)
+	store := cometchatcalls.NewFileStore(sessionFile)
+	opts := append([]cometchatcalls.Option{cometchatcalls.WithSessionStore(store)}, target.Options...)
+	client, err := cometchatcalls.New(target.AppID, target.Region, opts...)
 	if err != nil {
 		return err
 	}
 	defer client.Close()
 
-	// 1. Check the login status before logging in.
+	// 1. Check the login status before logging in. A session file that
+	// cannot be read (corrupt, or written by something else) is no reason
+	// to stop: warn and log in, which moves the bad file aside.
 	user, err := client.GetLoggedInUser(ctx)
-	if err != nil {
+	switch {
+	case errors.Is(err, cometchatcalls.ErrSessionStore):
+		fmt.Fprintln(out, "1. GetLoggedInUser: warning: the stored session cannot be read; logging in replaces it:", err)
+	case err != nil:
 		return err
-	}
-	if user == nil {
+	case user == nil:
 		fmt.Fprintln(out, "1. GetLoggedInUser: nobody is logged in")
-	} else {
+	default:
 		fmt.Fprintln(out, "1. GetLoggedInUser: already logged in as", user.UID)
 	}
 

@@ -3,6 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/cometchat-go/cometchatcalls/examples/internal/exampleenv"
@@ -11,7 +14,15 @@ import (
 	"go.uber.org/goleak"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+// TestMain keeps the tests' session files out of the real $TMPDIR.
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "quickstart-test-")
+	if err != nil {
+		panic(err)
+	}
+	sessionFile = filepath.Join(dir, "session.json")
+	goleak.VerifyTestMain(m, goleak.Cleanup(func(int) { _ = os.RemoveAll(dir) }))
+}
 
 func TestRun_PrintsTheWholeFlow(t *testing.T) {
 	target := exampleenv.Emulated()
@@ -40,4 +51,42 @@ func TestRun_ReportsServerErrors(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "AUTH_ERR_APIKEY_NOT_FOUND")
 	assert.NotContains(t, err.Error(), "wrong-key")
+}
+
+// A corrupt session file does not stop the quickstart: step 1 warns, the
+// login moves the bad file aside, and the flow goes on.
+func TestRun_RecoversFromACorruptSessionFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "session.json")
+	old := sessionFile
+	sessionFile = path
+	t.Cleanup(func() { sessionFile = old })
+	require.NoError(t, os.WriteFile(path, []byte("{this is not a session"), 0o600))
+
+	target := exampleenv.Emulated()
+	defer target.Close()
+	var out bytes.Buffer
+	require.NoError(t, run(context.Background(), &out, target))
+
+	first, rest, _ := strings.Cut(out.String(), "\n")
+	assert.Contains(t, first, "1. GetLoggedInUser: warning: the stored session cannot be read; logging in replaces it: cometchatcalls: ERROR_SESSION_STORE")
+	assert.True(t, strings.HasPrefix(rest, "2. Login: logged in as Andrew Joseph (cometchat-uid-1)\n"), rest)
+	moved, err := filepath.Glob(path + ".corrupt-*")
+	require.NoError(t, err)
+	require.Len(t, moved, 1, "the bad file was moved aside")
+	b, err := os.ReadFile(moved[0])
+	require.NoError(t, err)
+	assert.Equal(t, "{this is not a session", string(b), "nothing lost")
+
+	entries, err := os.ReadDir(filepath.Dir(path))
+	require.NoError(t, err)
+	var names []string
+	for _, e := range entries {
+		names = append(names, strings.Replace(e.Name(), filepath.Base(moved[0]), "session.json.corrupt-<unix time>", 1))
+	}
+	assert.ElementsMatch(t, []string{"session.json", "session.json.lock", "session.json.corrupt-<unix time>"}, names,
+		"the files the README lists")
+
+	out.Reset() // the next run finds a good file
+	require.NoError(t, run(context.Background(), &out, target))
+	assert.True(t, strings.HasPrefix(out.String(), "1. GetLoggedInUser: nobody is logged in\n"), out.String())
 }

@@ -5,11 +5,17 @@
 //	go run ./examples/session -logout    # ends the session
 //
 // On the second run it also asks the server whether the stored token is
-// still valid (ValidateSession). Against the embedded emulator, which
-// starts afresh on every run, the answer is no: the SDK notices the stale
-// token, ends the session and the example logs in again. Against real
-// CometChat (COMETCHAT_APP_ID, COMETCHAT_REGION, COMETCHAT_AUTH_KEY) the
-// session stays valid until the token is revoked.
+// still valid (ValidateSession): it is, until someone revokes it, and then
+// the SDK ends the session and the example logs in again.
+//
+// Files it writes, in the directory of -store (by default
+// $TMPDIR/cometchatcalls-example): the session file (session.json) and
+// its lock file (session.json.lock); with the embedded emulator also
+// emulator-state.json, where the emulator keeps its users and auth tokens
+// so that the next run's emulator still knows the stored token. Against
+// real CometChat (COMETCHAT_APP_ID, COMETCHAT_REGION, COMETCHAT_AUTH_KEY)
+// or a running emulator (COMETCHAT_EMULATOR_URL) the server keeps that
+// state itself and no emulator-state.json is written.
 package main
 
 import (
@@ -39,7 +45,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	return exampleenv.Run(ctx, "session", stdout, stderr, getenv, exampleenv.VarAuthKey,
+	stateFile := filepath.Join(filepath.Dir(*storePath), "emulator-state.json")
+	return exampleenv.RunWithState(ctx, "session", stdout, stderr, getenv, exampleenv.VarAuthKey, stateFile,
 		func(ctx context.Context, out io.Writer, target *exampleenv.Target) error {
 			return session(ctx, out, target, *storePath, *uid, *logout)
 		})

@@ -1,0 +1,46 @@
+package cometchatcallstest
+
+import (
+	"context"
+	"testing"
+
+	"github.com/cometchat-go/cometchatcalls"
+)
+
+// conformanceDeleteIfToken checks the compare-and-delete of a store that
+// implements cometchatcalls.ConditionalDeleter (and is skipped for one that
+// does not): it deletes only while the stored token is the given one, and
+// returns nil when nothing matched.
+func conformanceDeleteIfToken(t *testing.T, s cometchatcalls.SessionStore) {
+	cd, ok := s.(cometchatcalls.ConditionalDeleter)
+	if !ok {
+		t.Skipf("%T does not implement cometchatcalls.ConditionalDeleter", s)
+	}
+	ctx := context.Background()
+	deleteIf := func(what, appID, token string) {
+		t.Helper()
+		if err := cd.DeleteIfToken(ctx, appID, token); err != nil {
+			t.Errorf("DeleteIfToken(%q) %s: unexpected error: %s", appID, what, conformanceRedact(err))
+		}
+	}
+
+	deleteIf("of an app ID with no session", "conformance-unknown-app", conformanceTokenPrefix+"unknown")
+
+	first := conformanceSession("conformance-app", "first")
+	conformanceSave(t, s, first)
+	other := conformanceSession("conformance-app-other", "other")
+	conformanceSave(t, s, other)
+	deleteIf("with another token", "conformance-app", conformanceTokenPrefix+"someone-else")
+	conformanceAssertSession(t, "after DeleteIfToken with another token", first, conformanceLoad(t, s, "conformance-app"))
+	deleteIf("with an empty token", "conformance-app", "")
+	conformanceAssertSession(t, "after DeleteIfToken with an empty token", first, conformanceLoad(t, s, "conformance-app"))
+
+	second := conformanceSession("conformance-app", "second")
+	conformanceSave(t, s, second)
+	deleteIf("with the token of the session Save replaced", "conformance-app", first.AuthToken)
+	conformanceAssertSession(t, "after DeleteIfToken with a replaced session's token", second, conformanceLoad(t, s, "conformance-app"))
+
+	deleteIf("with the stored token", "conformance-app", second.AuthToken)
+	conformanceAssertNone(t, "after DeleteIfToken with the stored token", s, "conformance-app")
+	conformanceAssertSession(t, "another app ID after DeleteIfToken", other, conformanceLoad(t, s, "conformance-app-other"))
+}
