@@ -44,10 +44,12 @@ func (c *Client) claim(o op) *Error {
 	case opNone:
 		c.busy = o
 		return nil
+	case opLogin:
+		return newError(CodeLoginInProgress, "Login is already in progress")
 	case opLogout:
 		return newError(CodeLoginInProgress, "Logout is in progress")
 	}
-	return newError(CodeLoginInProgress, "Login is already in progress")
+	return newError(CodeLoginInProgress, "the session is being saved; try again")
 }
 
 // release gives the gate back.
