@@ -26,7 +26,9 @@ import (
 // log line or fmt output contains the API key or an auth token.
 //
 // An AdminClient is safe for concurrent use by many goroutines; create one
-// per app and reuse it.
+// per app and reuse it. A call whose context is already done sends nothing
+// and returns ERROR_NETWORK; after Close every call returns
+// ERROR_CLIENT_CLOSED (so does a zero or nil AdminClient).
 type AdminClient struct {
 	appID  string
 	region string

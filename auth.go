@@ -81,7 +81,7 @@ type attempt func(cur *session) (same *User, next *session, e *Error)
 // from the previous session, and the events (queued at the state change,
 // so OnLogoutSuccess of the previous user comes before OnLoginSuccess).
 func (c *Client) login(ctx context.Context, valid func() *Error, try attempt) (*User, *Error) {
-	if e := ctxDone(ctx); e != nil {
+	if e := c.usable(ctx); e != nil {
 		return nil, e
 	}
 	if e := c.claim(opLogin); e != nil {
@@ -235,7 +235,7 @@ func (c *Client) Logout(ctx context.Context) error {
 }
 
 func (c *Client) logout(ctx context.Context) *Error {
-	if e := ctxDone(ctx); e != nil {
+	if e := c.usable(ctx); e != nil {
 		return e
 	}
 	if e := c.claim(opLogout); e != nil {
@@ -360,7 +360,7 @@ func (c *Client) ValidateSession(ctx context.Context) (*User, error) {
 }
 
 func (c *Client) validateSession(ctx context.Context) (*User, *Error) {
-	if e := ctxDone(ctx); e != nil {
+	if e := c.usable(ctx); e != nil {
 		return nil, e
 	}
 	cur, e := c.current(ctx)

@@ -215,7 +215,7 @@ func TestLogin_UIDComparisonIsCaseSensitive(t *testing.T) {
 	assert.Equal(t, 1, calls(mt, http.MethodDelete, meURL), "a different uid logs the first one out")
 }
 
-func TestLogin_DifferentUserLogsOutFirst(t *testing.T) {
+func TestLogin_DifferentUserLogsTheOldOneOutAfterTheNewLogin(t *testing.T) {
 	t.Parallel()
 	c, mt := setup(t)
 	mockLogin(mt, testUID, "Andrew", testToken)
@@ -242,7 +242,7 @@ func TestLogin_DifferentUserLogsOutFirst(t *testing.T) {
 	assert.True(t, tok == testToken2, "the new token is the session's")
 }
 
-func TestLoginWithAuthToken_DifferentTokenLogsOutFirst(t *testing.T) {
+func TestLoginWithAuthToken_DifferentTokenLogsTheOldOneOut(t *testing.T) {
 	t.Parallel()
 	c, mt := setup(t)
 	mt.RegisterMatcherResponder(http.MethodPut, meURL, httpmock.HeaderIs("authToken", testToken), dataResponder(200, userJSON(testUID, "A")))

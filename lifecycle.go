@@ -78,7 +78,8 @@ func ctxDone(ctx context.Context) *Error {
 func (c *Client) open() bool { return c != nil && c.t != nil && !c.life.closed.Load() }
 
 // usable checks what every call needs before its first side effect: a
-// context, an open client, and a context that has not ended yet.
+// context, an open client (Close may have begun since the call entered:
+// then it stops before doing anything), and a context that has not ended.
 func (c *Client) usable(ctx context.Context) *Error {
 	if e := checkCall(ctx, c.open()); e != nil {
 		return e

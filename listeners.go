@@ -149,13 +149,6 @@ func (ls *listeners) fire(ev event) {
 // the order of the state changes.
 func (c *Client) queue(ev event) { c.pending = append(c.pending, ev) }
 
-// queueLocked is queue for a caller that does not hold c.mu.
-func (c *Client) queueLocked(ev event) {
-	c.mu.Lock()
-	c.queue(ev)
-	c.mu.Unlock()
-}
-
 // deliver calls the listeners for the queued events, in order, with no
 // lock held. One call delivers at a time: a call that finds another one
 // delivering leaves its events to it (they follow in order, maybe just
