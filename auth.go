@@ -77,9 +77,8 @@ func (c *Client) LoginWithAuthToken(ctx context.Context, authToken string) (*Use
 // nothing to do) or the new session, checked with the server.
 type attempt func(cur *session) (same *User, next *session, e *Error)
 
-// login is what both logins share: the gate, the store write, the switch
-// from the previous session, and the events (queued at the state change,
-// so OnLogoutSuccess of the previous user comes before OnLoginSuccess).
+// login is what both logins share: the gate, then the attempt, then the
+// switch from the previous session.
 func (c *Client) login(ctx context.Context, valid func() *Error, try attempt) (*User, *Error) {
 	if e := c.usable(ctx); e != nil {
 		return nil, e
@@ -87,21 +86,35 @@ func (c *Client) login(ctx context.Context, valid func() *Error, try attempt) (*
 	if e := c.claim(opLogin); e != nil {
 		return nil, e // not an attempt: no listener
 	}
-	var same *User
-	var next *session
-	cur := noSession
-	e := valid()
-	if e == nil {
-		cur = c.sessionForLogin(ctx)
-		same, next, e = try(cur)
+	same, next, e := c.attemptLogin(ctx, valid, try)
+	return c.endLogin(same, next, e)
+}
+
+// attemptLogin does a login's I/O, under the gate: the new session is
+// checked with the server and saved before the previous one is revoked,
+// so a failure anywhere leaves the previous session as it was.
+func (c *Client) attemptLogin(ctx context.Context, valid func() *Error, try attempt) (same *User, next *session, e *Error) {
+	if e := valid(); e != nil {
+		return nil, nil, e
 	}
-	if e == nil && next != nil {
-		e = c.save(ctx, next)
+	cur := c.sessionForLogin(ctx)
+	same, next, e = try(cur)
+	if e != nil || next == nil {
+		return same, nil, e
 	}
-	if e == nil && next != nil && cur.user != nil {
+	if e := c.save(ctx, next); e != nil {
+		return nil, nil, e
+	}
+	if cur.user != nil {
 		c.revokePrevious(ctx, cur, next)
 	}
+	return nil, next, nil
+}
 
+// endLogin opens the gate and, in the same step, makes next the session
+// and queues the events, so their order is the order of the changes:
+// OnLogoutSuccess of the previous user, then OnLoginSuccess.
+func (c *Client) endLogin(same *User, next *session, e *Error) (*User, *Error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.busy = opNone
@@ -113,7 +126,7 @@ func (c *Client) login(ctx context.Context, valid func() *Error, try attempt) (*
 		return same, nil
 	}
 	if prev := c.cur.Swap(next); prev != nil && prev.user != nil {
-		c.queue(event{kind: evLogoutSuccess}) // the previous user, unless a forced logout ended it already
+		c.queue(event{kind: evLogoutSuccess}) // unless a forced logout ended it already
 	}
 	c.queue(event{kind: evLoginSuccess, user: next.user})
 	return next.user.clone(), nil

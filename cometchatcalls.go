@@ -86,7 +86,8 @@ const Version = "0.1.0"
 
 // Client is a CometChat Calls client for one app. It holds the session of at
 // most one logged-in user. A Client is safe for concurrent use by many
-// goroutines; create one per app and reuse it.
+// goroutines; create one per app with New and reuse it. A zero or nil
+// Client is closed: every call returns ERROR_CLIENT_CLOSED.
 type Client struct {
 	appID  string
 	region string

@@ -597,3 +597,36 @@ func flatten(v any) []string {
 	}
 	return nil
 }
+
+// TestLogin_DuringALogoutIsInProgress: one login or logout at a time; a
+// login racing a logout is refused at once and fires nothing, so the
+// logout's event cannot come after a login it did not see.
+func TestLogin_DuringALogoutIsInProgress(t *testing.T) {
+	t.Parallel()
+	c, mt := loggedIn(t)
+	entered, release := make(chan struct{}, 1), make(chan struct{})
+	mt.RegisterResponder(http.MethodDelete, meURL, blockingResponder(entered, release,
+		dataResponder(200, map[string]any{"success": true})))
+	var mu sync.Mutex
+	var heard []string
+	c.AddLoginListener("l", LoginListener{
+		OnLoginSuccess:  func(*User) { mu.Lock(); heard = append(heard, "login"); mu.Unlock() },
+		OnLoginFailure:  func(*Error) { mu.Lock(); heard = append(heard, "failure"); mu.Unlock() },
+		OnLogoutSuccess: func() { mu.Lock(); heard = append(heard, "logout"); mu.Unlock() },
+	})
+	ctx := context.Background()
+	logoutDone := make(chan error, 1)
+	go func() { logoutDone <- c.Logout(ctx) }()
+	<-entered
+	var err error
+	within(t, "Login during a Logout", func() { _, err = c.Login(ctx, testUID, testAuthKey) })
+	e := requireCode(t, err, CodeLoginInProgress)
+	assert.Contains(t, e.Message, "Logout")
+	close(release)
+	require.NoError(t, <-logoutDone)
+	_, err = c.Login(ctx, testUID, testAuthKey)
+	require.NoError(t, err)
+	mu.Lock()
+	defer mu.Unlock()
+	assert.Equal(t, []string{"logout", "login"}, heard)
+}
