@@ -9,7 +9,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 )
 
@@ -27,7 +26,9 @@ import (
 // log line or fmt output contains the API key or an auth token.
 //
 // An AdminClient is safe for concurrent use by many goroutines; create one
-// per app and reuse it.
+// per app and reuse it. A call whose context is already done sends nothing
+// and returns ERROR_NETWORK; after Close every call returns
+// ERROR_CLIENT_CLOSED (so does a zero or nil AdminClient).
 type AdminClient struct {
 	appID  string
 	region string
@@ -37,7 +38,7 @@ type AdminClient struct {
 	// show a func only as an address.
 	apiKey func() secret
 	t      *transport
-	closed atomic.Bool
+	life   lifecycle
 }
 
 // NewAdminClient returns an AdminClient for the app appID in region ("us",
@@ -70,10 +71,20 @@ func NewAdminClient(appID, region, apiKey string, opts ...Option) (*AdminClient,
 }
 
 // AppID returns the app ID the AdminClient was made for.
-func (a *AdminClient) AppID() string { return a.appID }
+func (a *AdminClient) AppID() string {
+	if a == nil {
+		return ""
+	}
+	return a.appID
+}
 
 // Region returns the AdminClient's region, in lower case.
-func (a *AdminClient) Region() string { return a.region }
+func (a *AdminClient) Region() string {
+	if a == nil {
+		return ""
+	}
+	return a.region
+}
 
 // String describes the AdminClient by its app ID and region only; the API
 // key is never shown.
@@ -91,14 +102,13 @@ func (a *AdminClient) GoString() string { return a.String() }
 // never walk the AdminClient's internals.
 func (a *AdminClient) Format(f fmt.State, verb rune) { formatRedacted(f, verb, a) }
 
-// Close releases idle connections. Later calls fail with
-// ERROR_CLIENT_CLOSED. Close is idempotent and always returns nil.
-func (a *AdminClient) Close() error {
-	if a.closed.Swap(true) {
-		return nil
+// LogValue implements slog.LogValuer: the app ID, region and hosts, never
+// the API key.
+func (a *AdminClient) LogValue() slog.Value {
+	if a == nil {
+		return slog.StringValue(a.String())
 	}
-	a.t.close()
-	return nil
+	return clientLogValue(a.appID, a.region, a.t)
 }
 
 // NewUser is a user for AdminClient.CreateUser. UID and Name are required;
@@ -129,9 +139,10 @@ type NewUser struct {
 // the first attempt did reach CometChat, the retry answers
 // ERR_UID_ALREADY_EXISTS.
 func (a *AdminClient) CreateUser(ctx context.Context, u NewUser) (*User, error) {
-	if e := a.usable(ctx); e != nil {
+	if e := a.enter(ctx); e != nil {
 		return nil, e
 	}
+	defer a.life.leave()
 	if e := validateUID(u.UID); e != nil {
 		return nil, e
 	}
@@ -149,7 +160,11 @@ func (a *AdminClient) CreateUser(ctx context.Context, u NewUser) (*User, error) 
 // Client.Login, checked before any request; an unknown or deactivated user
 // is ERR_UID_NOT_FOUND.
 func (a *AdminClient) GetUser(ctx context.Context, uid string) (*User, error) {
-	if e := a.check(ctx, uid); e != nil {
+	if e := a.enter(ctx); e != nil {
+		return nil, e
+	}
+	defer a.life.leave()
+	if e := validateUID(uid); e != nil {
 		return nil, e
 	}
 	return a.user(ctx, http.MethodGet, userPath(uid), nil)
@@ -179,7 +194,11 @@ type DeleteUserOptions struct {
 // Client.Login, checked before any request; an unknown user is
 // ERR_UID_NOT_FOUND.
 func (a *AdminClient) DeleteUser(ctx context.Context, uid string, opts *DeleteUserOptions) error {
-	if e := a.check(ctx, uid); e != nil {
+	if e := a.enter(ctx); e != nil {
+		return e
+	}
+	defer a.life.leave()
+	if e := validateUID(uid); e != nil {
 		return e
 	}
 	var o DeleteUserOptions
@@ -195,11 +214,12 @@ func (a *AdminClient) DeleteUser(ctx context.Context, uid string, opts *DeleteUs
 // AuthToken is an auth token that CometChat issued for a user: what a
 // backend hands to the app for Client.LoginWithAuthToken.
 //
-// Token is a bearer credential. fmt (every verb, %+v and %#v included),
-// slog and encoding/json show it as "[REDACTED]", so an AuthToken can be
-// logged safely. To send the token to an app, use the Token field itself,
-// e.g. json.Marshal(map[string]string{"authToken": tok.Token}):
-// json.Marshal(tok) does not reveal it.
+// Token is a bearer credential. fmt (every verb, %+v and %#v included) and
+// slog (through LogValue) show it as "[REDACTED]", so an AuthToken can be
+// printed and logged safely. encoding/json carries the token: a backend
+// may send json.Marshal(tok) to its app, and a "[REDACTED]" there would
+// silently break the login. So never log an AuthToken as part of a value
+// that slog encodes as JSON.
 type AuthToken struct {
 	// UID is the user the token logs in.
 	UID string
@@ -231,17 +251,6 @@ func (t AuthToken) LogValue() slog.Value {
 	)
 }
 
-// MarshalJSON implements json.Marshaler with the token as "[REDACTED]"
-// (slog's JSON handler reaches nested values through it). A backend that
-// sends the token on must write t.Token explicitly.
-func (t AuthToken) MarshalJSON() ([]byte, error) {
-	return json.Marshal(struct {
-		UID       string
-		Token     string
-		CreatedAt time.Time
-	}{t.UID, redacted, t.CreatedAt})
-}
-
 // CreateAuthTokenOptions tunes AdminClient.CreateAuthToken; nil means the
 // defaults.
 type CreateAuthTokenOptions struct {
@@ -258,7 +267,11 @@ type CreateAuthTokenOptions struct {
 // unknown or deactivated user is ERR_UID_NOT_FOUND. An answer without a
 // usable token is ERROR_INVALID_RESPONSE.
 func (a *AdminClient) CreateAuthToken(ctx context.Context, uid string, opts *CreateAuthTokenOptions) (*AuthToken, error) {
-	if e := a.check(ctx, uid); e != nil {
+	if e := a.enter(ctx); e != nil {
+		return nil, e
+	}
+	defer a.life.leave()
+	if e := validateUID(uid); e != nil {
 		return nil, e
 	}
 	var o CreateAuthTokenOptions
@@ -321,7 +334,11 @@ type tokenPage struct {
 // or inconsistent, or that claims more than 1000 pages, is
 // ERROR_INVALID_RESPONSE.
 func (a *AdminClient) ListAuthTokens(ctx context.Context, uid string) ([]AuthToken, error) {
-	if e := a.check(ctx, uid); e != nil {
+	if e := a.enter(ctx); e != nil {
+		return nil, e
+	}
+	defer a.life.leave()
+	if e := validateUID(uid); e != nil {
 		return nil, e
 	}
 	tokens := []AuthToken{}
@@ -369,7 +386,11 @@ func (a *AdminClient) ListAuthTokens(ctx context.Context, uid string) ([]AuthTok
 // ERR_UID_NOT_FOUND. The token never appears in errors or logs, although it
 // is part of the request path.
 func (a *AdminClient) RevokeAuthToken(ctx context.Context, uid, token string) error {
-	if e := a.check(ctx, uid); e != nil {
+	if e := a.enter(ctx); e != nil {
+		return e
+	}
+	defer a.life.leave()
+	if e := validateUID(uid); e != nil {
 		return e
 	}
 	if e := validateToken(token); e != nil {
@@ -385,7 +406,11 @@ func (a *AdminClient) RevokeAuthToken(ctx context.Context, uid, token string) er
 // follows the rules of Client.Login, checked before any request; an unknown
 // user is ERR_UID_NOT_FOUND.
 func (a *AdminClient) FlushAuthTokens(ctx context.Context, uid string) error {
-	if e := a.check(ctx, uid); e != nil {
+	if e := a.enter(ctx); e != nil {
+		return e
+	}
+	defer a.life.leave()
+	if e := validateUID(uid); e != nil {
 		return e
 	}
 	return a.send(ctx, a.request(http.MethodDelete, tokensPath(uid), nil))
@@ -404,17 +429,6 @@ func (a *AdminClient) send(ctx context.Context, req *request) error {
 // request is a request to the admin host with the API key.
 func (a *AdminClient) request(method, path string, body []byte) *request {
 	return &request{role: roleAdmin, method: method, path: path, cred: a.apiKey(), body: body}
-}
-
-// usable checks what every call needs: a context and an open client.
-func (a *AdminClient) usable(ctx context.Context) *Error { return checkUsable(ctx, &a.closed) }
-
-// check is usable followed by the uid rules.
-func (a *AdminClient) check(ctx context.Context, uid string) *Error {
-	if e := a.usable(ctx); e != nil {
-		return e
-	}
-	return validateUID(uid)
 }
 
 func userPath(uid string) string   { return "/users/" + url.PathEscape(uid) }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
 
 	"github.com/cometchat-go/cometchatcalls"
 	"github.com/cometchat-go/cometchatcalls/cometchatcallstest"
@@ -270,6 +271,26 @@ func TestAdminIntegration_AuthKeyHasNoFullAccess(t *testing.T) {
 // ExampleAdminClient is the backend half of the production login flow:
 // create the user on first use, then hand the app a fresh auth token for
 // Client.LoginWithAuthToken.
+// TestAdminIntegration_CloseLeavesNoGoroutine: over real connections,
+// Close waits for the request in flight and ends every goroutine the
+// AdminClient started.
+func TestAdminIntegration_CloseLeavesNoGoroutine(t *testing.T) {
+	srv := emulator(t)
+	before := goleak.IgnoreCurrent()
+	a, err := cometchatcalls.NewAdminClient(srv.AppID(), srv.Region(), srv.APIKey(), srv.ClientOptions()...)
+	require.NoError(t, err)
+	ctx := context.Background()
+	_, err = a.GetUser(ctx, "cometchat-uid-1")
+	require.NoError(t, err)
+	done := make(chan error, 1)
+	go func() { _, err := a.ListAuthTokens(ctx, "cometchat-uid-1"); done <- err }()
+	require.NoError(t, a.Close())
+	if err := <-done; err != nil {
+		requireCodeOf(t, err, cometchatcalls.CodeClientClosed) // Close came first
+	}
+	goleak.VerifyNone(t, before)
+}
+
 func ExampleAdminClient() {
 	srv := cometchatcallstest.NewServer()
 	defer srv.Close()

@@ -7,7 +7,9 @@ import (
 
 // LoginAsync runs Login on its own goroutine and returns at once. Exactly
 // one of onSuccess and onError is called, exactly once (either may be nil);
-// the returned channel is closed after that callback returns.
+// the returned channel is closed after that callback returns. A callback
+// may call any method of the Client, Close included, and the package-level
+// Init.
 func (c *Client) LoginAsync(ctx context.Context, uid, authKey string, onSuccess func(*User), onError func(*Error)) <-chan struct{} {
 	return goAsync(c, func() (*User, error) { return c.Login(ctx, uid, authKey) }, onSuccess, onError)
 }
@@ -34,20 +36,17 @@ func (c *Client) GetLoggedInUserAsync(ctx context.Context, onSuccess func(*User)
 	return goAsync(c, func() (*User, error) { return c.GetLoggedInUser(ctx) }, onSuccess, onError)
 }
 
-// goAsync runs fn on a goroutine that Close waits for, and reports its
-// outcome through exactly one callback.
+// goAsync runs fn on its own goroutine and reports its outcome through
+// exactly one callback. fn is one of the Client's synchronous methods, so
+// Close waits for its work (not for the callback, which runs after it);
+// an async call that Close overtook before it started fails with
+// ERROR_CLIENT_CLOSED.
 func goAsync[T any](c *Client, fn func() (T, error), onSuccess func(T), onError func(*Error)) <-chan struct{} {
-	c.closeMu.RLock()
-	if c.closed.Load() {
-		c.closeMu.RUnlock()
-		return failAsync(onError, newError(CodeClientClosed, "the client is closed"))
+	if !c.open() {
+		return failAsync(onError, errClosed())
 	}
-	c.async.Add(1)
-	c.closeMu.RUnlock()
-
 	done := make(chan struct{})
 	go func() {
-		defer c.async.Done()
 		defer close(done)
 		v, err := fn()
 		if err != nil {

@@ -7,103 +7,136 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"sync/atomic"
 	"time"
 )
-
-// session is the current login: an immutable value behind Client.cur,
-// replaced whole and never edited.
-type session struct {
-	user      *User // nil only in noSession
-	token     secret
-	createdAt time.Time
-}
-
-// noSession is the session of a Client whose store has been read and that
-// has nobody logged in.
-var noSession = &session{}
 
 // Login logs the user uid in with the app's auth key: the auth key creates
 // an auth token for uid on the admin host, then the token logs in on the
 // client host. The returned *User is a copy.
 //
-// Input is checked before any request, in this order: a login already in
-// flight (ERROR_LOGIN_IN_PROGRESS), an empty uid (ERROR_INVALID_UID),
-// whitespace in the uid (ERROR_UID_WITH_SPACE), a uid over 100 characters or
-// outside [A-Za-z0-9_-] (ERROR_INVALID_UID), an empty auth key
-// (ERROR_API_KEY_NOT_FOUND).
+// Checked in this order, before any request: a closed client
+// (ERROR_CLIENT_CLOSED), a context already done (ERROR_NETWORK, wrapping
+// the context's error; nothing changes), a login or logout in flight
+// (ERROR_LOGIN_IN_PROGRESS), an empty uid (ERROR_INVALID_UID), whitespace
+// in the uid (ERROR_UID_WITH_SPACE), a uid over 100 characters or outside
+// [A-Za-z0-9_-] (ERROR_INVALID_UID), an empty auth key
+// (ERROR_API_KEY_NOT_FOUND). Then the server's codes (ERR_UID_NOT_FOUND,
+// AUTH_ERR_APIKEY_NOT_FOUND, AUTH_ERR_NO_ACCESS, …), ERROR_NETWORK,
+// ERROR_INVALID_RESPONSE, and ERROR_SESSION_STORE when the session cannot
+// be saved (the context bounds the store too).
 //
 // If uid is already logged in, Login returns that user without a request.
-// If another user is, that user is logged out first (listeners hear
-// OnLogoutSuccess).
+// If another user is, the new login runs first; only when it succeeded is
+// the previous user logged out (DELETE /me, best effort) and replaced, and
+// listeners hear OnLogoutSuccess, then OnLoginSuccess. A failed login
+// leaves the current session exactly as it was.
 //
 // The auth key lets anyone log in as any user; ship it only in development
 // builds and use LoginWithAuthToken in production.
 func (c *Client) Login(ctx context.Context, uid, authKey string) (*User, error) {
-	return c.runLogin(ctx, func() (*User, bool, *Error) { return c.loginWithKey(ctx, uid, authKey) })
-}
-
-// LoginWithAuthToken logs in with an auth token that your backend created
-// (see AdminClient.CreateAuthToken): the production way to log in. A blank
-// token is ERROR_BLANK_AUTHTOKEN, one with whitespace
-// ERROR_AUTHTOKEN_WITH_SPACE; the same token as the current session returns
-// its user without a request.
-func (c *Client) LoginWithAuthToken(ctx context.Context, authToken string) (*User, error) {
-	return c.runLogin(ctx, func() (*User, bool, *Error) { return c.loginWithToken(ctx, authToken) })
-}
-
-// runLogin is what both logins share: the in-progress gate, then listeners
-// (which hear the outcome before the caller, with the gate already open so
-// that they may log in again).
-func (c *Client) runLogin(ctx context.Context, login func() (*User, bool, *Error)) (*User, error) {
-	if e := c.usable(ctx); e != nil {
-		return nil, e
-	}
-	if e := c.beginLogin(); e != nil {
-		return nil, e
-	}
-	u, changed, e := login()
-	c.endLogin()
+	u, e := run(c, ctx, func() (*User, *Error) {
+		valid := func() *Error {
+			if e := validateUID(uid); e != nil {
+				return e
+			}
+			return validateAuthKey(authKey)
+		}
+		return c.login(ctx, valid, func(cur *session) (*User, *session, *Error) { return c.loginWithKey(ctx, cur, uid, authKey) })
+	})
 	if e != nil {
-		c.listeners.loginFailure(e)
 		return nil, e
-	}
-	if changed {
-		c.listeners.loginSuccess(u)
 	}
 	return u, nil
 }
 
-func (c *Client) beginLogin() *Error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.loggingIn {
-		return newError(CodeLoginInProgress, "Login is already in progress")
+// LoginWithAuthToken logs in with an auth token that your backend created
+// (see AdminClient.CreateAuthToken): the production way to log in.
+//
+// Checked as Login checks, before any request: ERROR_CLIENT_CLOSED,
+// ERROR_NETWORK for a context already done, ERROR_LOGIN_IN_PROGRESS, then
+// a blank token (ERROR_BLANK_AUTHTOKEN) and one with whitespace
+// (ERROR_AUTHTOKEN_WITH_SPACE). Then the server's codes
+// (AUTH_ERR_AUTH_TOKEN_NOT_FOUND, …), ERROR_NETWORK,
+// ERROR_INVALID_RESPONSE and ERROR_SESSION_STORE.
+//
+// The same token as the current session returns its user without a
+// request; another token replaces the session as Login does.
+func (c *Client) LoginWithAuthToken(ctx context.Context, authToken string) (*User, error) {
+	u, e := run(c, ctx, func() (*User, *Error) {
+		valid := func() *Error { return validateToken(authToken) }
+		return c.login(ctx, valid, func(cur *session) (*User, *session, *Error) { return c.loginWithToken(ctx, cur, authToken) })
+	})
+	if e != nil {
+		return nil, e
 	}
-	c.loggingIn = true
-	return nil
+	return u, nil
 }
 
-func (c *Client) endLogin() {
-	c.mu.Lock()
-	c.loggingIn = false
-	c.mu.Unlock()
+// attempt is one login's own part, after its input was checked: given the
+// current session, it returns either that session's user (the same login:
+// nothing to do) or the new session, checked with the server.
+type attempt func(cur *session) (same *User, next *session, e *Error)
+
+// login is what both logins share: the gate, then the attempt, then the
+// switch from the previous session.
+func (c *Client) login(ctx context.Context, valid func() *Error, try attempt) (*User, *Error) {
+	if e := c.usable(ctx); e != nil {
+		return nil, e
+	}
+	if e := c.claim(opLogin); e != nil {
+		return nil, e // not an attempt: no listener
+	}
+	same, next, e := c.attemptLogin(ctx, valid, try)
+	return c.endLogin(same, next, e)
 }
 
-// loginWithKey reports the user, and whether the session changed.
-func (c *Client) loginWithKey(ctx context.Context, uid, authKey string) (*User, bool, *Error) {
-	if e := validateUID(uid); e != nil {
-		return nil, false, e
-	}
-	if e := validateAuthKey(authKey); e != nil {
-		return nil, false, e
+// attemptLogin does a login's I/O, under the gate: the new session is
+// checked with the server and saved before the previous one is revoked,
+// so a failure anywhere leaves the previous session as it was.
+func (c *Client) attemptLogin(ctx context.Context, valid func() *Error, try attempt) (same *User, next *session, e *Error) {
+	if e := valid(); e != nil {
+		return nil, nil, e
 	}
 	cur := c.sessionForLogin(ctx)
-	if cur.user != nil && cur.user.UID == uid {
-		return cur.user.clone(), false, nil
+	same, next, e = try(cur)
+	if e != nil || next == nil {
+		return same, nil, e
 	}
-	c.endSessionBeforeSwitch(ctx, cur)
+	if e := c.save(ctx, next); e != nil {
+		return nil, nil, e
+	}
+	if cur.user != nil {
+		c.revokePrevious(ctx, cur, next)
+	}
+	return nil, next, nil
+}
 
+// endLogin opens the gate and, in the same step, makes next the session
+// and queues the events, so their order is the order of the changes:
+// OnLogoutSuccess of the previous user, then OnLoginSuccess.
+func (c *Client) endLogin(same *User, next *session, e *Error) (*User, *Error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.busy = opNone
+	switch {
+	case e != nil:
+		c.queue(event{kind: evLoginFailure, err: e})
+		return nil, e
+	case next == nil:
+		return same, nil
+	}
+	if prev := c.cur.Swap(next); prev != nil && prev.user != nil {
+		c.queue(event{kind: evLogoutSuccess}) // unless a forced logout ended it already
+	}
+	c.queue(event{kind: evLoginSuccess, user: next.user})
+	return next.user.clone(), nil
+}
+
+// loginWithKey is Login's attempt: POST auth_tokens, then PUT /me.
+func (c *Client) loginWithKey(ctx context.Context, cur *session, uid, authKey string) (*User, *session, *Error) {
+	if cur.user != nil && cur.user.UID == uid {
+		return cur.user.clone(), nil, nil
+	}
 	var tok authTokenData
 	err := do(ctx, c.t, &request{
 		role:   roleAdmin,
@@ -111,14 +144,27 @@ func (c *Client) loginWithKey(ctx context.Context, uid, authKey string) (*User, 
 		path:   "/users/" + url.PathEscape(uid) + "/auth_tokens",
 		cred:   secret(authKey),
 		body:   c.loginBody,
+		known:  knownSecrets(cur.token),
 	}, &tok)
 	if err != nil {
-		return nil, false, err
+		return nil, nil, err
 	}
 	if validateToken(tok.AuthToken) != nil {
-		return nil, false, invalidResponse(http.StatusOK, "the server sent no usable auth token", nil)
+		return nil, nil, invalidResponse(http.StatusOK, "the server sent no usable auth token", nil)
 	}
-	return c.loginToken(ctx, secret(tok.AuthToken))
+	next, e := c.checkToken(ctx, secret(tok.AuthToken), secret(authKey), cur.token)
+	return nil, next, e
+}
+
+// knownSecrets is the non-empty ones of ss (nobody logged in has no token).
+func knownSecrets(ss ...secret) []secret {
+	var known []secret
+	for _, s := range ss {
+		if s != "" {
+			known = append(known, s)
+		}
+	}
+	return known
 }
 
 // authTokenData is the data of POST /users/{uid}/auth_tokens.
@@ -128,35 +174,29 @@ type authTokenData struct {
 	CreatedAt int64  `json:"createdAt"`
 }
 
-func (c *Client) loginWithToken(ctx context.Context, authToken string) (*User, bool, *Error) {
-	if e := validateToken(authToken); e != nil {
-		return nil, false, e
-	}
-	cur := c.sessionForLogin(ctx)
+// loginWithToken is LoginWithAuthToken's attempt: PUT /me.
+func (c *Client) loginWithToken(ctx context.Context, cur *session, authToken string) (*User, *session, *Error) {
 	if cur.user != nil && subtle.ConstantTimeCompare([]byte(cur.token.reveal()), []byte(authToken)) == 1 {
-		return cur.user.clone(), false, nil
+		return cur.user.clone(), nil, nil
 	}
-	c.endSessionBeforeSwitch(ctx, cur)
-	return c.loginToken(ctx, secret(authToken))
+	next, e := c.checkToken(ctx, secret(authToken), cur.token)
+	return nil, next, e
 }
 
-// loginToken logs in with token (PUT /me) and makes it the session.
-func (c *Client) loginToken(ctx context.Context, token secret) (*User, bool, *Error) {
-	u, e := c.me(ctx, http.MethodPut, token, c.loginBody)
+// checkToken logs in with token (PUT /me) and returns the session it makes.
+// known lists the other credentials the call knows, to scrub from errors.
+func (c *Client) checkToken(ctx context.Context, token secret, known ...secret) (*session, *Error) {
+	u, e := c.me(ctx, http.MethodPut, token, c.loginBody, known)
 	if e != nil {
-		return nil, false, e
+		return nil, e
 	}
-	s := &session{user: u, token: token, createdAt: time.Now()}
-	if e := c.commit(ctx, nil, s); e != nil {
-		return nil, false, e
-	}
-	return u.clone(), true, nil
+	return &session{user: u, token: token, createdAt: time.Now()}, nil
 }
 
 // me sends a request to {client}/me with token and decodes the user.
-func (c *Client) me(ctx context.Context, method string, token secret, body []byte) (*User, *Error) {
+func (c *Client) me(ctx context.Context, method string, token secret, body []byte, known []secret) (*User, *Error) {
 	var u User
-	e := do(ctx, c.t, &request{role: roleClient, method: method, path: "/me", cred: token, body: body}, &u)
+	e := do(ctx, c.t, &request{role: roleClient, method: method, path: "/me", cred: token, body: body, known: knownSecrets(known...)}, &u)
 	if e != nil {
 		return nil, e
 	}
@@ -166,115 +206,126 @@ func (c *Client) me(ctx context.Context, method string, token secret, body []byt
 	return &u, nil
 }
 
-// Logout ends the session: locally (memory and SessionStore) always, and on
-// the server with DELETE /me. It returns nil when the server confirmed, or
-// answered that the token was already gone; otherwise ERROR_LOGOUT_FAIL,
-// whose Unwrap is the underlying *Error (so errors.Is(err, ErrNetwork) also
-// holds). Even then the local session is gone, though the token may still
-// be valid on the server.
-//
-// Nobody logged in is ERROR_NO_USER_LOGGED_IN; a login in flight is
-// ERROR_LOGIN_IN_PROGRESS. Neither fires a listener.
-func (c *Client) Logout(ctx context.Context) error {
-	if e := c.usable(ctx); e != nil {
-		return e
+// revokePrevious logs prev out on the server once next replaced it in the
+// store, on a best-effort basis: a failure is logged at warn level.
+func (c *Client) revokePrevious(ctx context.Context, prev, next *session) {
+	if e := c.revoke(ctx, prev, next.token); e != nil {
+		c.logger.LogAttrs(ctx, slog.LevelWarn, "cometchatcalls: the previous user's logout was not confirmed",
+			slog.String("uid", prev.user.UID), slog.String("code", e.Code))
 	}
-	cur, storeErr, e := c.endSessionForLogout(ctx)
-	if e != nil {
-		return e
-	}
-	if e := c.revoke(ctx, cur); e != nil {
-		fail := wrapError(CodeLogoutFail, "the server did not confirm the logout; the local session has ended", e)
-		c.listeners.logoutFailure(fail)
-		return fail
-	}
-	if storeErr != nil {
-		c.listeners.logoutFailure(storeErr)
-		return storeErr
-	}
-	c.listeners.logoutSuccess()
-	return nil
 }
 
-// endSessionForLogout ends the local session under the gate. storeErr is a
-// failure to delete the stored session (the in-memory one has ended).
-func (c *Client) endSessionForLogout(ctx context.Context) (cur *session, storeErr, e *Error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.loggingIn {
-		return nil, nil, newError(CodeLoginInProgress, "Login is already in progress")
-	}
-	cur, e = c.loadLocked(ctx)
-	if e != nil {
-		return nil, nil, e
-	}
-	if cur.user == nil {
-		return nil, nil, newError(CodeNoUserLoggedIn, "No user is currently logged in")
-	}
-	return cur, c.clearLocked(ctx), nil
-}
-
-// revoke asks the server to end token's session. A token the server no
-// longer knows counts as revoked.
-func (c *Client) revoke(ctx context.Context, s *session) *Error {
+// revoke asks the server to end s's token (DELETE /me). A token the server
+// no longer knows counts as revoked.
+func (c *Client) revoke(ctx context.Context, s *session, known ...secret) *Error {
 	var ignored struct{}
-	e := do(ctx, c.t, &request{role: roleClient, method: http.MethodDelete, path: "/me", cred: s.token}, &ignored)
+	e := do(ctx, c.t, &request{role: roleClient, method: http.MethodDelete, path: "/me", cred: s.token, known: knownSecrets(known...)}, &ignored)
 	if e != nil && e.Code != CodeAuthTokenNotFound {
 		return e
 	}
 	return nil
 }
 
-// endSessionBeforeSwitch logs cur out before another user logs in: the
-// local session ends, the server is told on a best-effort basis (a failure
-// is logged at warn level), and listeners hear OnLogoutSuccess.
-func (c *Client) endSessionBeforeSwitch(ctx context.Context, cur *session) {
-	if cur.user == nil {
-		return
+// Logout ends the session: locally (memory and SessionStore) always, and on
+// the server with DELETE /me. It returns nil when the server confirmed, or
+// answered that the token was already gone.
+//
+// Otherwise it returns ERROR_LOGOUT_FAIL, whose message names the cause and
+// whose Unwrap is the underlying *Error (so errors.Is(err, ErrNetwork) also
+// holds; when the store failed too, errors.Is finds both). Even then the
+// local session is gone, though the token may still be valid on the
+// server. A store failure alone is ERROR_SESSION_STORE. Listeners hear
+// OnLogoutSuccess or OnLogoutFailure.
+//
+// Checked first, firing no listener: ERROR_CLIENT_CLOSED, ERROR_NETWORK
+// for a context already done (nothing changes), ERROR_LOGIN_IN_PROGRESS
+// while a login or logout is in flight, ERROR_NO_USER_LOGGED_IN.
+func (c *Client) Logout(ctx context.Context) error {
+	if _, e := run(c, ctx, func() (struct{}, *Error) { return struct{}{}, c.logout(ctx) }); e != nil {
+		return e
+	}
+	return nil
+}
+
+func (c *Client) logout(ctx context.Context) *Error {
+	if e := c.usable(ctx); e != nil {
+		return e
+	}
+	if e := c.claim(opLogout); e != nil {
+		return e
+	}
+	cur, e := c.endCurrent(ctx)
+	if e != nil {
+		c.release()
+		return e
+	}
+	// The gate stays claimed until the event is queued, so no login can
+	// slip its events in between the state change and this one.
+	result := logoutResult(c.deleteStored(ctx, cur), c.revoke(ctx, cur))
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.busy = opNone
+	if result != nil {
+		c.queue(event{kind: evLogoutFailure, err: result})
+	} else {
+		c.queue(event{kind: evLogoutSuccess})
+	}
+	return result
+}
+
+// endCurrent ends the session in memory for Logout, which holds the gate.
+func (c *Client) endCurrent(ctx context.Context) (*session, *Error) {
+	cur, e := c.current(ctx)
+	if e != nil {
+		return nil, e
 	}
 	c.mu.Lock()
-	storeErr := c.clearLocked(ctx)
-	c.mu.Unlock()
+	defer c.mu.Unlock()
+	if cur.user == nil || !c.cur.CompareAndSwap(cur, noSession) { // a forced logout may have ended it meanwhile
+		return nil, newError(CodeNoUserLoggedIn, "No user is currently logged in")
+	}
+	return cur, nil
+}
+
+// logoutResult is Logout's error from its two parts, keeping both causes.
+func logoutResult(storeErr, revokeErr *Error) *Error {
+	switch {
+	case revokeErr == nil && storeErr == nil:
+		return nil
+	case revokeErr == nil:
+		return storeErr
+	}
+	msg := "the server did not confirm the logout (" + revokeErr.Code + ": " + revokeErr.Message + ")"
+	var cause error = revokeErr
 	if storeErr != nil {
-		c.logger.LogAttrs(ctx, slog.LevelWarn, "cometchatcalls: could not delete the stored session", slog.String("error", storeErr.Error()))
+		msg += ", and the stored session could not be deleted (" + storeErr.Message + ")"
+		cause = errors.Join(revokeErr, storeErr)
 	}
-	if e := c.revoke(ctx, cur); e != nil {
-		c.logger.LogAttrs(ctx, slog.LevelWarn, "cometchatcalls: the previous user's logout was not confirmed",
-			slog.String("uid", cur.user.UID), slog.String("code", e.Code))
-	}
-	c.listeners.logoutSuccess()
+	return wrapError(CodeLogoutFail, msg+"; the local session has ended", cause)
 }
 
 // GetLoggedInUser returns a copy of the logged-in user, or (nil, nil) when
 // nobody is logged in. The first call may read the SessionStore (restoring
-// a session saved by an earlier run); after that it does no I/O and takes
-// no lock.
+// a session saved by an earlier run); after that it does no I/O, takes no
+// lock and answers even when ctx is done. Errors: ERROR_CLIENT_CLOSED; on
+// the first call ERROR_NETWORK for a context already done, and
+// ERROR_SESSION_STORE.
 func (c *Client) GetLoggedInUser(ctx context.Context) (*User, error) {
-	// Kept small enough for the compiler to inline: the copy is then
-	// allocated in the caller's frame, so a caller that only reads its
-	// fields allocates nothing (TestGetLoggedInUser_AllocatesOnlyTheCopy).
-	return c.copyLoggedInUser(ctx, new(User))
-}
-
-// copyLoggedInUser deep-copies the logged-in user into dst and returns dst,
-// or nil when nobody is logged in.
-func (c *Client) copyLoggedInUser(ctx context.Context, dst *User) (*User, error) {
-	s, e := c.current(ctx)
+	s, e := c.loggedIn(ctx)
 	if e != nil {
 		return nil, e
 	}
 	if s.user == nil {
 		return nil, nil
 	}
-	s.user.copyTo(dst)
-	return dst, nil
+	return s.user.clone(), nil
 }
 
 // GetUserAuthToken returns the auth token of the logged-in user, or
-// ERROR_NO_USER_LOGGED_IN. The token is a bearer credential: keep it out of
-// logs.
+// ERROR_NO_USER_LOGGED_IN; other errors as GetLoggedInUser. The token is a
+// bearer credential: keep it out of logs.
 func (c *Client) GetUserAuthToken(ctx context.Context) (string, error) {
-	s, e := c.current(ctx)
+	s, e := c.loggedIn(ctx)
 	if e != nil {
 		return "", e
 	}
@@ -287,8 +338,21 @@ func (c *Client) GetUserAuthToken(ctx context.Context) (string, error) {
 // IsUserLoggedIn reports whether a user is logged in. Any error (a closed
 // client, an unreadable store) counts as no.
 func (c *Client) IsUserLoggedIn(ctx context.Context) bool {
-	s, e := c.current(ctx)
+	s, e := c.loggedIn(ctx)
 	return e == nil && s.user != nil
+}
+
+// loggedIn is the session for the calls that only read it: from memory,
+// without a lock, once the store has been read; the first read is a call
+// like any other (Close waits for it).
+func (c *Client) loggedIn(ctx context.Context) (*session, *Error) {
+	if e := checkCall(ctx, c.open()); e != nil {
+		return nil, e
+	}
+	if s := c.cur.Load(); s != nil {
+		return s, nil
+	}
+	return run(c, ctx, func() (*session, *Error) { return c.current(ctx) })
 }
 
 // ValidateSession checks the stored session with the server (GET /me),
@@ -297,8 +361,21 @@ func (c *Client) IsUserLoggedIn(ctx context.Context) bool {
 // If the server no longer knows the token (revoked, user deleted or
 // deactivated: AUTH_ERR_AUTH_TOKEN_NOT_FOUND), the session ends as if
 // logged out (listeners hear OnLogoutSuccess) and that error is returned.
-// Nobody logged in is ERROR_NO_USER_LOGGED_IN.
+// Other errors: ERROR_CLIENT_CLOSED, ERROR_NETWORK (also for a context
+// already done, changing nothing), ERROR_NO_USER_LOGGED_IN,
+// ERROR_INVALID_RESPONSE, ERROR_SESSION_STORE, the server's codes.
 func (c *Client) ValidateSession(ctx context.Context) (*User, error) {
+	u, e := run(c, ctx, func() (*User, *Error) { return c.validateSession(ctx) })
+	if e != nil {
+		return nil, e
+	}
+	return u, nil
+}
+
+func (c *Client) validateSession(ctx context.Context) (*User, *Error) {
+	if e := c.usable(ctx); e != nil {
+		return nil, e
+	}
 	cur, e := c.current(ctx)
 	if e != nil {
 		return nil, e
@@ -306,141 +383,15 @@ func (c *Client) ValidateSession(ctx context.Context) (*User, error) {
 	if cur.user == nil {
 		return nil, newError(CodeNoUserLoggedIn, "No user is currently logged in")
 	}
-	u, e := c.me(ctx, http.MethodGet, cur.token, nil)
+	u, e := c.me(ctx, http.MethodGet, cur.token, nil, nil)
 	if e != nil {
 		if e.Code == CodeAuthTokenNotFound {
 			c.forceLogout(ctx, cur)
 		}
 		return nil, e
 	}
-	if e := c.commit(ctx, cur, &session{user: u, token: cur.token, createdAt: cur.createdAt}); e != nil {
+	if e := c.refresh(ctx, cur, &session{user: u, token: cur.token, createdAt: cur.createdAt}); e != nil {
 		return nil, e
 	}
 	return u.clone(), nil
-}
-
-// forceLogout ends s, if it is still the current session, because the
-// server no longer knows its token.
-func (c *Client) forceLogout(ctx context.Context, s *session) {
-	c.mu.Lock()
-	if c.cur.Load() != s {
-		c.mu.Unlock()
-		return
-	}
-	storeErr := c.clearLocked(ctx)
-	c.mu.Unlock()
-	if storeErr != nil {
-		c.logger.LogAttrs(ctx, slog.LevelWarn, "cometchatcalls: could not delete the revoked session", slog.String("error", storeErr.Error()))
-	}
-	c.logger.LogAttrs(ctx, slog.LevelInfo, "cometchatcalls: the server no longer knows the session's token; logged out", slog.String("uid", s.user.UID))
-	c.listeners.logoutSuccess()
-}
-
-// usable checks what every call needs: a context and an open client.
-func (c *Client) usable(ctx context.Context) *Error { return checkUsable(ctx, &c.closed) }
-
-// checkUsable is usable for Client and AdminClient alike.
-func checkUsable(ctx context.Context, closed *atomic.Bool) *Error {
-	if ctx == nil {
-		return newError(CodeInvalidArgument, "nil context")
-	}
-	if closed.Load() {
-		return newError(CodeClientClosed, "the client is closed")
-	}
-	return nil
-}
-
-// current returns the current session, reading the store on first use.
-func (c *Client) current(ctx context.Context) (*session, *Error) {
-	if e := c.usable(ctx); e != nil {
-		return nil, e
-	}
-	if s := c.cur.Load(); s != nil {
-		return s, nil
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.loadLocked(ctx)
-}
-
-// sessionForLogin is current for a login: an unreadable store is logged and
-// treated as empty, since the login's Save will move a corrupt file aside.
-func (c *Client) sessionForLogin(ctx context.Context) *session {
-	s, e := c.current(ctx)
-	if e != nil {
-		c.logger.LogAttrs(ctx, slog.LevelWarn, "cometchatcalls: ignoring an unreadable session store", slog.String("error", e.Error()))
-		return noSession
-	}
-	return s
-}
-
-// loadLocked reads the store once; c.mu must be held.
-func (c *Client) loadLocked(ctx context.Context) (*session, *Error) {
-	if s := c.cur.Load(); s != nil {
-		return s, nil
-	}
-	stored, err := c.store.Load(ctx, c.appID)
-	if err != nil {
-		return nil, storeError("loading the session", err)
-	}
-	s := noSession
-	if stored != nil && stored.AppID == c.appID && stored.User.UID != "" && validateToken(stored.AuthToken) == nil {
-		s = &session{user: stored.User.clone(), token: secret(stored.AuthToken), createdAt: stored.CreatedAt}
-	}
-	c.cur.Store(s)
-	return s, nil
-}
-
-// commit makes s the session and saves it. With expect set, it does so only
-// if expect is still current (a refresh must not undo a logout or a newer
-// login). The store write outlives the caller's context: the server already
-// holds the new session, so it must not be half-recorded.
-func (c *Client) commit(ctx context.Context, expect, s *session) *Error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if expect != nil && c.cur.Load() != expect {
-		return nil
-	}
-	err := c.store.Save(detach(ctx), &Session{
-		AppID:     c.appID,
-		User:      s.user.cloneValue(),
-		AuthToken: s.token.reveal(),
-		CreatedAt: s.createdAt,
-	})
-	if err != nil {
-		return storeError("saving the session", err)
-	}
-	c.cur.Store(s)
-	return nil
-}
-
-// detach is context.WithoutCancel without its allocation when ctx can
-// never be cancelled anyway (context.Background, context.TODO).
-func detach(ctx context.Context) context.Context {
-	if ctx.Done() == nil {
-		if _, ok := ctx.Deadline(); !ok {
-			return ctx
-		}
-	}
-	return context.WithoutCancel(ctx)
-}
-
-// clearLocked ends the local session; c.mu must be held. The in-memory
-// session ends even if the store fails, whose error is returned.
-func (c *Client) clearLocked(ctx context.Context) *Error {
-	c.cur.Store(noSession)
-	if err := c.store.Delete(detach(ctx), c.appID); err != nil {
-		return storeError("deleting the session", err)
-	}
-	return nil
-}
-
-// storeError wraps a SessionStore failure as ERROR_SESSION_STORE, keeping a
-// store's own *Error as it is.
-func storeError(what string, err error) *Error {
-	var e *Error
-	if errors.As(err, &e) && e.Code == CodeSessionStore {
-		return e
-	}
-	return wrapError(CodeSessionStore, what+": "+err.Error(), err)
 }

@@ -812,28 +812,6 @@ func TestUserCloneValueIsDeep(t *testing.T) {
 	}
 }
 
-// TestDetach: what the store gets outlives the caller's context, keeps its
-// values, and is the caller's own context when that can never end.
-func TestDetach(t *testing.T) {
-	type key struct{}
-	bg := context.WithValue(context.Background(), key{}, "v")
-	if got := detach(bg); got != bg {
-		t.Error("an uncancellable context was wrapped")
-	}
-	ctx, cancel := context.WithTimeout(bg, time.Hour)
-	cancel()
-	d := detach(ctx)
-	if d.Err() != nil || d.Done() != nil {
-		t.Error("the detached context ends with the caller's")
-	}
-	if _, ok := d.Deadline(); ok {
-		t.Error("the detached context kept the deadline")
-	}
-	if d.Value(key{}) != "v" {
-		t.Error("the detached context lost the caller's values")
-	}
-}
-
 // The ratio test. Benchmarks run one after the other, minutes apart on a
 // busy machine, so their ratio drifts; this test alternates rounds of the
 // same operation through the SDK, the raw client and bare resty (rotating

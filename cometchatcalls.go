@@ -86,7 +86,8 @@ const Version = "0.1.0"
 
 // Client is a CometChat Calls client for one app. It holds the session of at
 // most one logged-in user. A Client is safe for concurrent use by many
-// goroutines; create one per app and reuse it.
+// goroutines; create one per app with New and reuse it. A zero or nil
+// Client is closed: every call returns ERROR_CLIENT_CLOSED.
 type Client struct {
 	appID  string
 	region string
@@ -101,16 +102,20 @@ type Client struct {
 	// means the store has not been read yet; noSession means nobody is
 	// logged in. Readers never lock.
 	cur atomic.Pointer[session]
-	// mu serialises changes of the session and writes to the store.
+	// mu guards every change of cur (made only while mu is held, so that
+	// the event queued with a change keeps its place), the gate and the
+	// event queue. It is never held while user code, a store or a request
+	// runs.
 	mu sync.Mutex
-	// loggingIn is set while a login is in flight (guarded by mu).
-	loggingIn bool
+	// busy is the gate: the login, logout or store write in flight (see op).
+	busy op
+	// pending holds the listener events not delivered yet, in the order of
+	// the state changes; delivering is set while a call delivers them.
+	pending    []event
+	delivering bool
 
 	listeners listeners
-
-	closeMu sync.RWMutex // guards closed against async.Add
-	closed  atomic.Bool
-	async   sync.WaitGroup
+	life      lifecycle
 }
 
 // New returns a Client for the app appID in region ("us", "eu" or "in", any
@@ -123,9 +128,14 @@ func New(appID, region string, opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	store := cfg.store
-	if store == nil {
-		store = NewMemoryStore()
+	return newClient(appID, cfg, NewMemoryStore()), nil
+}
+
+// newClient makes the Client of a checked config; store is used unless
+// the options named one (WithSessionStore).
+func newClient(appID string, cfg *resolvedConfig, store SessionStore) *Client {
+	if cfg.store != nil {
+		store = cfg.store
 	}
 	if ls, ok := store.(interface{ setLoggerIfUnset(*slog.Logger) }); ok && cfg.logger != nil {
 		ls.setLoggerIfUnset(cfg.logger) // a FileStore warns through the Client's logger
@@ -141,7 +151,7 @@ func New(appID, region string, opts ...Option) (*Client, error) {
 	if c.logger == nil {
 		c.logger = slog.New(slog.DiscardHandler)
 	}
-	return c, nil
+	return c
 }
 
 // resolvedConfig is a config after New's checks, with the region resolved.
@@ -199,13 +209,26 @@ func newLoginBody() []byte {
 }
 
 // AppID returns the app ID the Client was made for.
-func (c *Client) AppID() string { return c.appID }
+func (c *Client) AppID() string {
+	if c == nil {
+		return ""
+	}
+	return c.appID
+}
 
 // Region returns the Client's region, in lower case.
-func (c *Client) Region() string { return c.region }
+func (c *Client) Region() string {
+	if c == nil {
+		return ""
+	}
+	return c.region
+}
 
 // String describes the Client without any credential.
 func (c *Client) String() string {
+	if c == nil {
+		return "cometchatcalls.Client(nil)"
+	}
 	return fmt.Sprintf("cometchatcalls.Client{AppID:%q Region:%q}", c.appID, c.region)
 }
 
@@ -216,19 +239,26 @@ func (c *Client) GoString() string { return c.String() }
 // never walk the Client's internals.
 func (c *Client) Format(f fmt.State, verb rune) { formatRedacted(f, verb, c) }
 
-// Close waits for in-flight async calls to finish and releases idle
-// connections. Later calls fail with ERROR_CLIENT_CLOSED; the stored session
-// stays in the SessionStore. Close is idempotent.
-func (c *Client) Close() error {
-	c.closeMu.Lock()
-	already := c.closed.Swap(true)
-	c.closeMu.Unlock()
-	if already {
-		return nil
+// LogValue implements slog.LogValuer: the app ID, region and hosts, never
+// a credential or the session.
+func (c *Client) LogValue() slog.Value {
+	if c == nil {
+		return slog.StringValue(c.String())
 	}
-	c.async.Wait()
-	c.t.close()
-	return nil
+	return clientLogValue(c.appID, c.region, c.t)
+}
+
+// clientLogValue is the LogValue of a Client or an AdminClient. The hosts
+// hold no credential: base URLs with user info are refused by the options.
+func clientLogValue(appID, region string, t *transport) slog.Value {
+	attrs := []slog.Attr{slog.String("appId", appID), slog.String("region", region)}
+	if t != nil {
+		attrs = append(attrs,
+			slog.String("adminHost", t.adminBase),
+			slog.String("clientHost", t.clientBase),
+			slog.String("callHost", t.callBase))
+	}
+	return slog.GroupValue(attrs...)
 }
 
 // The package-level facade mirrors the static CometChatCalls API: Init
@@ -239,22 +269,39 @@ var (
 )
 
 // Init creates the default Client used by the package-level functions. A
-// second Init replaces it (closing the old one); a failed Init keeps the
-// current one.
+// second Init replaces it and closes the old one; a failed Init keeps the
+// current one. Listeners added through AddLoginListener carry over.
+//
+// Init with the same app ID and region as the current default Client keeps
+// the logged-in session: the new Client starts from the old one's
+// SessionStore, unless opts name another (WithSessionStore). A call that
+// began on the old Client finishes there, or fails with
+// ERROR_CLIENT_CLOSED if it had not started its work yet.
+//
+// Init may be called from a listener or a callback: it never waits for
+// one.
 func Init(appID, region string, opts ...Option) error {
-	initMu.Lock()
-	defer initMu.Unlock()
-	c, err := New(appID, region, opts...)
+	cfg, err := newConfig(appID, region, opts)
 	if err != nil {
 		return err
 	}
+	initMu.Lock()
 	old := defaultClient.Load()
+	store := SessionStore(NewMemoryStore())
+	if old != nil && old.appID == appID && old.region == cfg.region {
+		store = old.store
+	}
+	c := newClient(appID, cfg, store)
 	if old != nil {
 		c.listeners.copyFrom(&old.listeners)
 	} else {
 		c.listeners.copyFrom(&pendingListeners)
 	}
 	defaultClient.Store(c)
+	initMu.Unlock()
+
+	// Closed after initMu is released: Close waits for the old client's
+	// calls in flight, and nothing they do may wait for Init.
 	if old != nil {
 		_ = old.Close()
 	}

@@ -2,7 +2,13 @@ package cometchatcalls
 
 import "context"
 
-// Login logs in with the default Client; see Client.Login.
+// Each function below delegates to the Client that the last successful
+// Init made (Default). A call that raced an Init and reached the replaced
+// Client after it closed fails with ERROR_CLIENT_CLOSED; one that began
+// there before finishes there.
+
+// Login logs in with the default Client: ERROR_SDK_NOT_INITIALIZED before
+// Init, otherwise as Client.Login (its errors included).
 func Login(ctx context.Context, uid, authKey string) (*User, error) {
 	if c := Default(); c != nil {
 		return c.Login(ctx, uid, authKey)
@@ -10,7 +16,9 @@ func Login(ctx context.Context, uid, authKey string) (*User, error) {
 	return nil, notInitialized()
 }
 
-// LoginWithAuthToken logs in with the default Client; see Client.LoginWithAuthToken.
+// LoginWithAuthToken logs in with the default Client:
+// ERROR_SDK_NOT_INITIALIZED before Init, otherwise as
+// Client.LoginWithAuthToken (its errors included).
 func LoginWithAuthToken(ctx context.Context, authToken string) (*User, error) {
 	if c := Default(); c != nil {
 		return c.LoginWithAuthToken(ctx, authToken)
@@ -18,7 +26,8 @@ func LoginWithAuthToken(ctx context.Context, authToken string) (*User, error) {
 	return nil, notInitialized()
 }
 
-// Logout logs out with the default Client; see Client.Logout.
+// Logout logs out with the default Client: ERROR_SDK_NOT_INITIALIZED
+// before Init, otherwise as Client.Logout (its errors included).
 func Logout(ctx context.Context) error {
 	if c := Default(); c != nil {
 		return c.Logout(ctx)
@@ -26,7 +35,9 @@ func Logout(ctx context.Context) error {
 	return notInitialized()
 }
 
-// GetLoggedInUser returns the default Client's user; see Client.GetLoggedInUser.
+// GetLoggedInUser returns the default Client's user:
+// ERROR_SDK_NOT_INITIALIZED before Init, otherwise as
+// Client.GetLoggedInUser.
 func GetLoggedInUser(ctx context.Context) (*User, error) {
 	if c := Default(); c != nil {
 		return c.GetLoggedInUser(ctx)
@@ -34,7 +45,9 @@ func GetLoggedInUser(ctx context.Context) (*User, error) {
 	return nil, notInitialized()
 }
 
-// GetUserAuthToken returns the default Client's token; see Client.GetUserAuthToken.
+// GetUserAuthToken returns the default Client's token:
+// ERROR_SDK_NOT_INITIALIZED before Init, otherwise as
+// Client.GetUserAuthToken.
 func GetUserAuthToken(ctx context.Context) (string, error) {
 	if c := Default(); c != nil {
 		return c.GetUserAuthToken(ctx)

@@ -17,6 +17,7 @@ import (
 	"github.com/cometchat-go/cometchatcalls/cometchatcallstest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
 )
 
 // newEmulated starts an emulator and a Client pointed at it, both closed
@@ -305,4 +306,21 @@ func TestEmulator_UnverifiedTLSIsRefused(t *testing.T) {
 	require.ErrorIs(t, err, cometchatcalls.ErrNetwork)
 	assert.Contains(t, err.Error(), "not verified")
 	assert.Len(t, srv.Requests(), 1, "the first answer is refused: no second request carries the token")
+}
+
+// TestEmulator_CloseLeavesNoGoroutine: over real connections, Close ends
+// every goroutine the Client started (persistConn readers and writers
+// included), with a call in flight when Close begins.
+func TestEmulator_CloseLeavesNoGoroutine(t *testing.T) {
+	srv := emulator(t)
+	before := goleak.IgnoreCurrent()
+	c, err := cometchatcalls.New(srv.AppID(), srv.Region(), srv.ClientOptions()...)
+	require.NoError(t, err)
+	ctx := context.Background()
+	_, err = c.Login(ctx, "cometchat-uid-1", srv.AuthKey())
+	require.NoError(t, err)
+	done := c.LogoutAsync(ctx, nil, nil) // in flight, or overtaken by Close
+	require.NoError(t, c.Close())
+	<-done
+	goleak.VerifyNone(t, before)
 }

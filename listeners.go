@@ -7,8 +7,15 @@ import (
 
 // LoginListener hears about logins and logouts of a Client. Nil fields are
 // skipped. Listeners are called synchronously, before the method that
-// caused the event returns, on the caller's goroutine; a listener may add
-// or remove listeners, and may call the Client.
+// caused the event returns, on the caller's goroutine, with no lock held;
+// when another call on the same Client is delivering events at that moment,
+// it delivers this call's events too, in order, possibly just after this
+// method returned. Events come in the order the session changed: after the
+// last event a listener heard, the session is what that event says.
+//
+// A listener may add or remove listeners and call the Client (Logout,
+// Close, …) or the package-level Init; the events those calls cause are
+// delivered after the listener returns.
 //
 // OnLoginFailure hears every failed Login/LoginWithAuthToken (bad input and
 // server errors alike) except an ERROR_LOGIN_IN_PROGRESS rejection. A login
@@ -23,11 +30,20 @@ type LoginListener struct {
 }
 
 // AddLoginListener registers l under id; an existing id is replaced in
-// place (keeping its position in the call order).
-func (c *Client) AddLoginListener(id string, l LoginListener) { c.listeners.add(id, l) }
+// place (keeping its position in the call order). It may be called from a
+// listener; the change applies from the next event.
+func (c *Client) AddLoginListener(id string, l LoginListener) {
+	if c != nil {
+		c.listeners.add(id, l)
+	}
+}
 
 // RemoveLoginListener removes the listener registered under id, if any.
-func (c *Client) RemoveLoginListener(id string) { c.listeners.remove(id) }
+func (c *Client) RemoveLoginListener(id string) {
+	if c != nil {
+		c.listeners.remove(id)
+	}
+}
 
 type listenerEntry struct {
 	id string
@@ -87,35 +103,92 @@ func (ls *listeners) remove(id string) {
 	ls.list.Store(&next)
 }
 
-// loginSuccess gives each listener its own copy of u.
-func (ls *listeners) loginSuccess(u *User) {
+// eventKind says which LoginListener field an event calls.
+type eventKind uint8
+
+const (
+	evLoginSuccess eventKind = iota
+	evLoginFailure
+	evLogoutSuccess
+	evLogoutFailure
+)
+
+// event is one listener event, queued when the state changed.
+type event struct {
+	kind eventKind
+	user *User  // evLoginSuccess; each listener gets its own copy
+	err  *Error // evLoginFailure, evLogoutFailure
+}
+
+// fire calls every listener's field for ev, with no lock held.
+func (ls *listeners) fire(ev event) {
 	for _, e := range ls.snapshot() {
-		if e.l.OnLoginSuccess != nil {
-			e.l.OnLoginSuccess(u.clone())
+		switch l := e.l; ev.kind {
+		case evLoginSuccess:
+			if l.OnLoginSuccess != nil {
+				l.OnLoginSuccess(ev.user.clone())
+			}
+		case evLoginFailure:
+			if l.OnLoginFailure != nil {
+				l.OnLoginFailure(ev.err)
+			}
+		case evLogoutSuccess:
+			if l.OnLogoutSuccess != nil {
+				l.OnLogoutSuccess()
+			}
+		case evLogoutFailure:
+			if l.OnLogoutFailure != nil {
+				l.OnLogoutFailure(ev.err)
+			}
 		}
 	}
 }
 
-func (ls *listeners) loginFailure(err *Error) {
-	for _, e := range ls.snapshot() {
-		if e.l.OnLoginFailure != nil {
-			e.l.OnLoginFailure(err)
+// queue appends ev to the events waiting for delivery; c.mu must be held,
+// and held since the state change ev reports, so that the queue's order is
+// the order of the state changes.
+func (c *Client) queue(ev event) { c.pending = append(c.pending, ev) }
+
+// deliver calls the listeners for the queued events, in order, with no
+// lock held. One call delivers at a time: a call that finds another one
+// delivering leaves its events to it (they follow in order, maybe just
+// after this call returned). That is also what makes a listener that calls
+// the Client safe: its events wait until it returns.
+func (c *Client) deliver() {
+	c.mu.Lock()
+	if c.delivering || len(c.pending) == 0 {
+		c.mu.Unlock()
+		return
+	}
+	c.delivering = true
+	c.mu.Unlock()
+
+	finished := false
+	defer func() {
+		if !finished { // a listener panicked: let the next call deliver
+			c.mu.Lock()
+			c.delivering = false
+			c.mu.Unlock()
+		}
+	}()
+	for batch := c.nextBatch(); batch != nil; batch = c.nextBatch() {
+		for _, ev := range batch {
+			c.listeners.fire(ev)
 		}
 	}
+	finished = true
 }
 
-func (ls *listeners) logoutSuccess() {
-	for _, e := range ls.snapshot() {
-		if e.l.OnLogoutSuccess != nil {
-			e.l.OnLogoutSuccess()
-		}
+// nextBatch takes the queued events, or ends the delivery when there are
+// none (in one step, so that no event is left behind undelivered).
+func (c *Client) nextBatch() []event {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	b := c.pending
+	c.pending = nil
+	if len(b) == 0 {
+		c.delivering = false
+		return nil
 	}
-}
-
-func (ls *listeners) logoutFailure(err *Error) {
-	for _, e := range ls.snapshot() {
-		if e.l.OnLogoutFailure != nil {
-			e.l.OnLogoutFailure(err)
-		}
-	}
+	return b
 }

@@ -2,7 +2,7 @@ package cometchatcalls
 
 import (
 	"context"
-	"encoding/json"
+	"crypto/subtle"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -13,12 +13,13 @@ import (
 // Session is what a SessionStore keeps for one app: the logged-in user and
 // the auth token that proves it.
 //
-// The auth token is a bearer credential. fmt, slog (text and JSON, nested
-// values included) and encoding/json all show a Session with the token as
-// "[REDACTED]". A SessionStore that persists sessions as JSON must therefore
-// encode AuthToken itself, from a struct of its own (as FileStore does):
-// json.Marshal(session) does not carry the token, and
-// cometchatcallstest.TestSessionStore fails a store that relies on it.
+// The auth token is a bearer credential. fmt (every verb, %+v and %#v
+// included) and slog (through LogValue) show it as "[REDACTED]", so a
+// Session can be printed and logged safely. encoding/json carries the
+// token: a store may persist json.Marshal(session), and a "[REDACTED]"
+// there would silently corrupt its data. So never log a Session as part of
+// a value that slog encodes as JSON; EncodeSession gives the versioned
+// format that the SDK's own stores use.
 type Session struct {
 	AppID     string
 	User      User
@@ -47,18 +48,6 @@ func (s Session) LogValue() slog.Value {
 		slog.String("authToken", redacted),
 		slog.Time("createdAt", s.CreatedAt),
 	)
-}
-
-// MarshalJSON encodes s with the token as "[REDACTED]": slog's JSON handler
-// reaches nested values through encoding/json, and a token must not reach a
-// log that way.
-func (s Session) MarshalJSON() ([]byte, error) {
-	return json.Marshal(struct {
-		AppID     string
-		User      User
-		AuthToken string
-		CreatedAt time.Time
-	}{s.AppID, s.User, redacted, s.CreatedAt})
 }
 
 // clone returns a deep copy of s.
@@ -117,7 +106,7 @@ func NewMemoryStore() *MemoryStore { return &MemoryStore{} }
 
 // Load returns a copy of the session stored for appID, or (nil, nil).
 func (m *MemoryStore) Load(ctx context.Context, appID string) (*Session, error) {
-	if err := ctxErr(ctx); err != nil {
+	if err := m.check(ctx); err != nil {
 		return nil, err
 	}
 	m.mu.Lock()
@@ -131,7 +120,7 @@ func (m *MemoryStore) Load(ctx context.Context, appID string) (*Session, error) 
 
 // Save stores a copy of s under s.AppID, replacing any previous session.
 func (m *MemoryStore) Save(ctx context.Context, s *Session) error {
-	if err := ctxErr(ctx); err != nil {
+	if err := m.check(ctx); err != nil {
 		return err
 	}
 	if s == nil {
@@ -150,12 +139,27 @@ func (m *MemoryStore) Save(ctx context.Context, s *Session) error {
 
 // Delete removes the session stored for appID, if any.
 func (m *MemoryStore) Delete(ctx context.Context, appID string) error {
-	if err := ctxErr(ctx); err != nil {
+	if err := m.check(ctx); err != nil {
 		return err
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	delete(m.table(), appID)
+	return nil
+}
+
+// DeleteIfToken removes the session stored for appID if its auth token is
+// authToken (see ConditionalDeleter). Nothing matching is not an error.
+func (m *MemoryStore) DeleteIfToken(ctx context.Context, appID, authToken string) error {
+	if err := m.check(ctx); err != nil {
+		return err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	t := m.table()
+	if s, ok := t[appID]; ok && subtle.ConstantTimeCompare([]byte(s.AuthToken), []byte(authToken)) == 1 {
+		delete(t, appID)
+	}
 	return nil
 }
 
@@ -168,17 +172,27 @@ func (m *MemoryStore) table() map[string]*Session {
 	return nil
 }
 
-// ctxErr is ctx.Err() for a store method, with a nil ctx reported as
-// ERROR_INVALID_ARGUMENT rather than a panic (stores may be called
-// directly, not only through a Client, which checks ctx first).
-func ctxErr(ctx context.Context) error {
-	if ctx == nil {
+// check is what every MemoryStore method checks first. Stores may be called
+// directly, not only through a Client, so a nil store or context is an
+// *Error rather than a panic, and an ended context is ERROR_SESSION_STORE
+// whose Unwrap is the context's error.
+func (m *MemoryStore) check(ctx context.Context) error {
+	switch {
+	case m == nil:
+		return errNilMemoryStore
+	case ctx == nil:
 		return errNilContext
 	}
-	return ctx.Err()
+	if err := ctx.Err(); err != nil {
+		return wrapError(CodeSessionStore, "session store: "+err.Error(), err)
+	}
+	return nil
 }
 
-var errNilContext = newError(CodeInvalidArgument, "nil context")
+var (
+	errNilContext     = newError(CodeInvalidArgument, "nil context")
+	errNilMemoryStore = newError(CodeSessionStore, "nil *MemoryStore")
+)
 
 // errNilSession is what stores answer to Save(ctx, nil).
 var errNilSession = newError(CodeSessionStore, "cannot save a nil session")

@@ -1,0 +1,72 @@
+package cometchatcalls
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestMemoryStore_NilAndZeroValues: a nil *MemoryStore answers every
+// method with an *Error; the zero value is ready to use.
+func TestMemoryStore_NilAndZeroValues(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	var nilStore *MemoryStore
+	require.NotPanics(t, func() {
+		_, err := nilStore.Load(ctx, testAppID)
+		requireCode(t, err, CodeSessionStore)
+		requireCode(t, nilStore.Save(ctx, &Session{AppID: testAppID}), CodeSessionStore)
+		requireCode(t, nilStore.Delete(ctx, testAppID), CodeSessionStore)
+		requireCode(t, nilStore.DeleteIfToken(ctx, testAppID, testToken), CodeSessionStore)
+	})
+
+	var zero MemoryStore
+	s, err := zero.Load(ctx, testAppID)
+	require.NoError(t, err)
+	assert.Nil(t, s)
+	require.NoError(t, zero.Delete(ctx, testAppID))
+	require.NoError(t, zero.DeleteIfToken(ctx, testAppID, testToken))
+	requireCode(t, zero.Save(ctx, nil), CodeSessionStore)
+}
+
+// TestMemoryStore_EndedContextIsATypedError: ERROR_SESSION_STORE whose
+// Unwrap is the context's error, never a bare context.Canceled.
+func TestMemoryStore_EndedContextIsATypedError(t *testing.T) {
+	t.Parallel()
+	m := NewMemoryStore()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for name, err := range map[string]error{
+		"Load":          func() error { _, err := m.Load(ctx, testAppID); return err }(),
+		"Save":          m.Save(ctx, &Session{AppID: testAppID}),
+		"Delete":        m.Delete(ctx, testAppID),
+		"DeleteIfToken": m.DeleteIfToken(ctx, testAppID, testToken),
+	} {
+		requireCode(t, err, CodeSessionStore)
+		assert.ErrorIs(t, err, context.Canceled, name)
+	}
+	var nilCtx context.Context
+	_, err := m.Load(nilCtx, testAppID)
+	requireCode(t, err, CodeInvalidArgument)
+}
+
+// TestMemoryStore_DeleteIfTokenComparesTheToken: it deletes only the
+// session that still holds the token.
+func TestMemoryStore_DeleteIfTokenComparesTheToken(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	m := NewMemoryStore()
+	var _ ConditionalDeleter = m
+	require.NoError(t, m.Save(ctx, &Session{AppID: testAppID, User: User{UID: testUID}, AuthToken: testToken2}))
+	require.NoError(t, m.DeleteIfToken(ctx, testAppID, testToken))
+	s, err := m.Load(ctx, testAppID)
+	require.NoError(t, err)
+	require.NotNil(t, s, "another token: kept")
+	require.NoError(t, m.DeleteIfToken(ctx, "otherapp", testToken2))
+	require.NoError(t, m.DeleteIfToken(ctx, testAppID, testToken2))
+	s, err = m.Load(ctx, testAppID)
+	require.NoError(t, err)
+	assert.Nil(t, s, "the same token: deleted")
+}

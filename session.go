@@ -1,0 +1,208 @@
+package cometchatcalls
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+)
+
+// session is the current login: an immutable value behind Client.cur,
+// replaced whole and never edited.
+type session struct {
+	user      *User // nil only in noSession
+	token     secret
+	createdAt time.Time
+}
+
+// noSession is the session of a Client whose store has been read and that
+// has nobody logged in.
+var noSession = &session{}
+
+// op names what holds a Client's gate: the one operation at a time that
+// may write the session to the store.
+//
+// The gate is a flag, not a lock: nobody waits for it. A login or logout
+// that finds it taken fails at once with ERROR_LOGIN_IN_PROGRESS; a
+// refresh or a forced logout gives way. So the store runs with no lock
+// held, and two writes can never land in the store out of order.
+type op uint8
+
+const (
+	opNone op = iota
+	opLogin
+	opLogout
+	opRefresh
+	opForcedLogout
+)
+
+// claim takes the gate for o, or says what holds it.
+func (c *Client) claim(o op) *Error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	switch c.busy {
+	case opNone:
+		c.busy = o
+		return nil
+	case opLogin:
+		return newError(CodeLoginInProgress, "Login is already in progress")
+	case opLogout:
+		return newError(CodeLoginInProgress, "Logout is in progress")
+	}
+	return newError(CodeLoginInProgress, "the session is being saved; try again")
+}
+
+// release gives the gate back.
+func (c *Client) release() {
+	c.mu.Lock()
+	c.busy = opNone
+	c.mu.Unlock()
+}
+
+// current returns the current session, reading the store on first use.
+// The read runs with no lock held and is bounded by ctx; if another call
+// set the session meanwhile, that one wins.
+func (c *Client) current(ctx context.Context) (*session, *Error) {
+	if s := c.cur.Load(); s != nil {
+		return s, nil
+	}
+	if e := ctxDone(ctx); e != nil {
+		return nil, e
+	}
+	stored, err := c.store.Load(ctx, c.appID)
+	if err != nil {
+		return nil, storeError("loading the session", err)
+	}
+	s := c.sessionOf(stored)
+	if !c.cur.CompareAndSwap(nil, s) {
+		return c.cur.Load(), nil
+	}
+	return s, nil
+}
+
+// sessionOf turns what the store held into a session; anything unusable
+// (another app's, no uid, a malformed token) counts as nobody logged in.
+func (c *Client) sessionOf(stored *Session) *session {
+	if stored == nil || stored.AppID != c.appID || stored.User.UID == "" || validateToken(stored.AuthToken) != nil {
+		return noSession
+	}
+	return &session{user: stored.User.clone(), token: secret(stored.AuthToken), createdAt: stored.CreatedAt}
+}
+
+// sessionForLogin is current for a login: an unreadable store is logged and
+// treated as empty, since the login's Save will move a corrupt file aside.
+func (c *Client) sessionForLogin(ctx context.Context) *session {
+	s, e := c.current(ctx)
+	if e != nil {
+		c.logger.LogAttrs(ctx, slog.LevelWarn, "cometchatcalls: ignoring an unreadable session store", slog.String("error", e.Error()))
+		return noSession
+	}
+	return s
+}
+
+// save writes s to the store; the caller holds the gate.
+func (c *Client) save(ctx context.Context, s *session) *Error {
+	err := c.store.Save(ctx, &Session{
+		AppID:     c.appID,
+		User:      s.user.cloneValue(),
+		AuthToken: s.token.reveal(),
+		CreatedAt: s.createdAt,
+	})
+	if err != nil {
+		return storeError("saving the session", err)
+	}
+	return nil
+}
+
+// deleteStored deletes s from the store, only while the store still holds
+// s's token when the store can compare and delete (ConditionalDeleter):
+// another client sharing the store may have saved a newer session.
+func (c *Client) deleteStored(ctx context.Context, s *session) *Error {
+	var err error
+	if cd, ok := c.store.(ConditionalDeleter); ok {
+		err = cd.DeleteIfToken(ctx, c.appID, s.token.reveal())
+	} else {
+		err = c.store.Delete(ctx, c.appID)
+	}
+	if err != nil {
+		return storeError("deleting the session", err)
+	}
+	return nil
+}
+
+// refresh makes next (s's token, a fresher user) the session and saves
+// it, if s is still current. A login, logout or forced logout in flight
+// owns the session: then refresh gives way and changes nothing.
+func (c *Client) refresh(ctx context.Context, s, next *session) *Error {
+	c.mu.Lock()
+	if c.busy != opNone || c.cur.Load() != s {
+		c.mu.Unlock()
+		return nil
+	}
+	c.busy = opRefresh
+	c.mu.Unlock()
+	defer c.release()
+
+	e := c.save(ctx, next)
+	c.mu.Lock()
+	ended := c.cur.Load() != s // only a forced logout can end s while we hold the gate
+	if e == nil && !ended {
+		c.cur.Store(next)
+	}
+	c.mu.Unlock()
+	if e == nil && ended {
+		// The save may have put the revoked session back in the store.
+		c.warnStore(ctx, "could not delete the revoked session", c.deleteStored(ctx, s))
+	}
+	return e
+}
+
+// forceLogout ends s, if it is still the current session, because the
+// server no longer knows its token: listeners hear OnLogoutSuccess. Call
+// it inside run, which delivers the event.
+//
+// The stored session is deleted too, unless a login, logout or refresh in
+// flight owns the store and the store cannot compare and delete: a login
+// overwrites the session on success, a logout deletes it, a refresh
+// deletes what it wrote once it sees the session ended. (A login that
+// fails then leaves the revoked session stored; the next ValidateSession
+// ends it.)
+func (c *Client) forceLogout(ctx context.Context, s *session) {
+	c.mu.Lock()
+	if s.user == nil || c.cur.Load() != s {
+		c.mu.Unlock()
+		return
+	}
+	c.cur.Store(noSession)
+	c.queue(event{kind: evLogoutSuccess})
+	claimed := c.busy == opNone
+	if claimed {
+		c.busy = opForcedLogout
+	}
+	c.mu.Unlock()
+	c.logger.LogAttrs(ctx, slog.LevelInfo, "cometchatcalls: the server no longer knows the session's token; logged out", slog.String("uid", s.user.UID))
+
+	if claimed {
+		defer c.release()
+	} else if _, ok := c.store.(ConditionalDeleter); !ok {
+		return
+	}
+	c.warnStore(ctx, "could not delete the revoked session", c.deleteStored(ctx, s))
+}
+
+// warnStore logs a store failure that the call does not return.
+func (c *Client) warnStore(ctx context.Context, msg string, e *Error) {
+	if e != nil {
+		c.logger.LogAttrs(ctx, slog.LevelWarn, "cometchatcalls: "+msg, slog.String("error", e.Error()))
+	}
+}
+
+// storeError wraps a SessionStore failure as ERROR_SESSION_STORE, keeping a
+// store's own *Error as it is.
+func storeError(what string, err error) *Error {
+	var e *Error
+	if errors.As(err, &e) && e.Code == CodeSessionStore {
+		return e
+	}
+	return wrapError(CodeSessionStore, what+": "+err.Error(), err)
+}
