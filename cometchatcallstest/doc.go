@@ -41,7 +41,12 @@
 // Admin (header apiKey): POST /users, GET and DELETE /users/{uid}, POST,
 // GET and DELETE /users/{uid}/auth_tokens, GET and DELETE
 // /users/{uid}/auth_tokens/{authToken}. Client (header authToken): PUT, GET
-// and DELETE /me. Every request needs the appId header. Header names are
+// and DELETE /me. Calls, under URL()+"/call/v3.0" (CallURL): POST
+// /call_tokens (header authToken, body {"sessionId": …}) issues a fresh
+// random call token, GET /call_tokens (header callToken) verifies one;
+// CallTokenInfo tells a test which user and session a call token is for.
+// Every request needs the appId header, except on the calls host, where the
+// Calls SDK v4 sends none and the token names the app. Header names are
 // case-insensitive; path parameters are path-unescaped.
 //
 // What the protocol leaves open, the emulator decides as follows:
