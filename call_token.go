@@ -68,6 +68,8 @@ func (c *Client) GenerateCallToken(ctx context.Context, sessionID string) (*Call
 	if e := validateSessionID(sessionID); e != nil {
 		return nil, e
 	}
+	// Before the session is read: a first read goes to the SessionStore,
+	// and a done context is ERROR_NETWORK whatever the store would say.
 	if e := contextDone(ctx); e != nil {
 		return nil, e
 	}
