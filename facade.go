@@ -122,3 +122,21 @@ func RemoveLoginListener(id string) {
 
 // pendingListeners holds the listeners added before Init (guarded by initMu).
 var pendingListeners listeners
+
+// GenerateCallToken generates a call token with the default Client; see
+// Client.GenerateCallToken.
+func GenerateCallToken(ctx context.Context, sessionID string) (*CallToken, error) {
+	if c := Default(); c != nil {
+		return c.GenerateCallToken(ctx, sessionID)
+	}
+	return nil, notInitialized()
+}
+
+// GenerateCallTokenAsync is GenerateCallToken with callbacks; see
+// Client.GenerateCallTokenAsync.
+func GenerateCallTokenAsync(ctx context.Context, sessionID string, onSuccess func(*CallToken), onError func(*Error)) <-chan struct{} {
+	if c := Default(); c != nil {
+		return c.GenerateCallTokenAsync(ctx, sessionID, onSuccess, onError)
+	}
+	return failAsync(onError, notInitialized())
+}

@@ -41,7 +41,12 @@
 // Admin (header apiKey): POST /users, GET and DELETE /users/{uid}, POST,
 // GET and DELETE /users/{uid}/auth_tokens, GET and DELETE
 // /users/{uid}/auth_tokens/{authToken}. Client (header authToken): PUT, GET
-// and DELETE /me. Every request needs the appId header. Header names are
+// and DELETE /me. Calls, under URL()+"/call/v3.0" (CallURL): POST
+// /call_tokens (header authToken, body {"sessionId": …}) issues a fresh
+// random call token, GET /call_tokens (header callToken) verifies one;
+// CallTokenInfo tells a test which user and session a call token is for.
+// Every request needs the appId header, except on the calls host, where the
+// Calls SDK v4 sends none and the token names the app. Header names are
 // case-insensitive; path parameters are path-unescaped.
 //
 // What the protocol leaves open, the emulator decides as follows:
@@ -65,16 +70,18 @@
 //	status  code                           when
 //	200     —                              success: {"data": …} (lists add "meta")
 //	400     ERR_BAD_REQUEST                invalid JSON body, failed validation, bad perPage/page
-//	401     AUTH_ERR_EMPTY_APPID           appId header missing or empty
+//	401     AUTH_ERR_EMPTY_APPID           appId header missing or empty (optional on the calls host)
 //	404     AUTH_ERR_INVALID_APPID         appId is not this server's
 //	401     AUTH_ERR_EMPTY_APIKEY          admin endpoint without apiKey
 //	404     AUTH_ERR_APIKEY_NOT_FOUND      apiKey is neither the auth key nor the REST API key
 //	403     AUTH_ERR_NO_ACCESS             the auth key on an endpoint other than POST /users and POST …/auth_tokens
-//	401     AUTH_ERR_EMPTY_AUTH_TOKEN      /me without authToken
-//	401     AUTH_ERR_AUTH_TOKEN_NOT_FOUND  /me with an unknown or revoked token (user deleted or deactivated too)
+//	401     AUTH_ERR_EMPTY_AUTH_TOKEN      /me or POST /call_tokens without authToken
+//	401     AUTH_ERR_AUTH_TOKEN_NOT_FOUND  /me or POST /call_tokens with an unknown or revoked token (user deleted or deactivated too)
 //	404     ERR_UID_NOT_FOUND              no such user, or user deactivated
 //	409     ERR_UID_ALREADY_EXISTS         POST /users with a taken uid
 //	404     ERR_AUTH_TOKEN_NOT_FOUND       REST token endpoints: no such token for that user
+//	401     AUTH_ERR_EMPTY_CALL_TOKEN      GET /call_tokens without callToken
+//	401     AUTH_ERR_CALL_TOKEN_NOT_FOUND  GET /call_tokens with a call token the server never issued
 //	429     ERR_TOO_MANY_REQUESTS          over WithRateLimit in the current minute
 //	404     ERR_ROUTE_NOT_FOUND            unknown path (e.g. /me under /admin/v3.0)
 //	405     ERR_METHOD_NOT_ALLOWED         known path, other method (Allow header set)

@@ -13,7 +13,7 @@ const maxLoggedRequests = 10000
 // order whatever its answer (faults, rate limits and errors included). The
 // log keeps the newest 10,000 requests.
 //
-// The values of the credential headers (apiKey, authToken and
+// The values of the credential headers (apiKey, authToken, callToken and
 // Authorization, any case) are masked: "****" followed by the last four
 // characters for a value of 12 characters or more, else "****". Credential
 // tells which credential was sent without revealing it.
@@ -25,7 +25,7 @@ type Request struct {
 	Header   http.Header // canonical names (Apikey, Authtoken, Appid); credentials masked
 	Body     []byte      // at most 1 MiB
 	// Role is RoleAdmin for paths under /admin/v3.0/, RoleClient under
-	// /client/v3.0/, "" otherwise.
+	// /client/v3.0/, RoleCall under /call/v3.0/, "" otherwise.
 	Role string
 	// Credential is the kind of credential the request carried for its
 	// role, as the server saw it on arrival: one of the Credential…
@@ -111,6 +111,8 @@ func (s *Server) credential(h http.Header, role string) string {
 			return CredentialAuthToken
 		}
 		return CredentialUnknown
+	case RoleCall:
+		return s.callCredential(h)
 	}
 	return CredentialNone
 }
@@ -118,7 +120,7 @@ func (s *Server) credential(h http.Header, role string) string {
 // maskHeader returns a copy of h with credential values masked.
 func maskHeader(h http.Header) http.Header {
 	c := h.Clone()
-	for _, name := range []string{headerAPIKey, headerAuthToken, "Authorization"} {
+	for _, name := range []string{headerAPIKey, headerAuthToken, headerCallToken, "Authorization"} {
 		key := http.CanonicalHeaderKey(name)
 		for i, v := range c[key] {
 			c[key][i] = mask(v)

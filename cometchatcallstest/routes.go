@@ -55,6 +55,8 @@ func (s *Server) routes() *http.ServeMux {
 	mux.Handle("PUT "+clientPrefix+"/me", s.client(s.putMe))
 	mux.Handle("GET "+clientPrefix+"/me", s.client(s.getMe))
 	mux.Handle("DELETE "+clientPrefix+"/me", s.client(s.deleteMe))
+	mux.Handle("POST "+callPrefix+"/call_tokens", s.client(s.createCallToken))
+	mux.Handle("GET "+callPrefix+"/call_tokens", s.callHost(s.verifyCallToken))
 	mux.HandleFunc("/", s.noRoute)
 	return mux
 }
@@ -66,6 +68,8 @@ func roleOf(p string) string {
 		return RoleAdmin
 	case strings.HasPrefix(p, clientPrefix+"/"):
 		return RoleClient
+	case strings.HasPrefix(p, callPrefix+"/"):
+		return RoleCall
 	}
 	return ""
 }

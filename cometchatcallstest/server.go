@@ -219,12 +219,13 @@ func (s *Server) AdminURL() string { return s.url + adminPrefix }
 func (s *Server) ClientURL() string { return s.url + clientPrefix }
 
 // ClientOptions returns the options that point a cometchatcalls Client or
-// AdminClient at this server: WithAdminHost and WithClientHost, plus
-// WithHTTPClient(s.Client()) when the server uses TLS.
+// AdminClient at this server: WithAdminHost, WithClientHost and
+// WithCallHost, plus WithHTTPClient(s.Client()) when the server uses TLS.
 func (s *Server) ClientOptions() []cometchatcalls.Option {
 	opts := []cometchatcalls.Option{
 		cometchatcalls.WithAdminHost(s.AdminURL()),
 		cometchatcalls.WithClientHost(s.ClientURL()),
+		cometchatcalls.WithCallHost(s.url + "/call/v3.0"),
 	}
 	if s.cert != nil {
 		opts = append(opts, cometchatcalls.WithHTTPClient(s.Client()))
@@ -281,7 +282,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	adm.rate.setHeaders(w.Header())
 	e := adm.rate.err()
 	if e == nil {
-		e = s.checkAppID(r.Header.Get(headerAppID))
+		e = s.checkRequestAppID(r)
 	}
 	if e != nil {
 		writeError(w, e)

@@ -27,7 +27,7 @@ func TestServer_Defaults(t *testing.T) {
 	assert.Equal(t, srv.URL()+"/admin/v3.0", srv.AdminURL())
 	assert.Equal(t, srv.URL()+"/client/v3.0", srv.ClientURL())
 	assert.Nil(t, srv.Certificate())
-	assert.Len(t, srv.ClientOptions(), 2)
+	assert.Len(t, srv.ClientOptions(), 3) // admin, client and calls hosts
 }
 
 func TestServer_Options(t *testing.T) {
@@ -84,7 +84,7 @@ func TestServer_TLS(t *testing.T) {
 	require.NotNil(t, cert)
 	assert.NoError(t, cert.VerifyHostname("127.0.0.1"))
 	assert.NoError(t, cert.VerifyHostname("localhost"))
-	assert.Len(t, srv.ClientOptions(), 3)
+	assert.Len(t, srv.ClientOptions(), 4) // the three hosts and the HTTP client
 
 	d := send(t, srv, "GET", "/admin/v3.0/users/cometchat-uid-1", "", adminHdr(srv)...).data(t)
 	assert.Equal(t, "cometchat-uid-1", d["uid"])

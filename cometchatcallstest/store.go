@@ -23,6 +23,7 @@ type store struct {
 	now    func() time.Time
 	users  map[string]*userRecord
 	tokens map[string]string // auth token → uid
+	calls  callTokens        // call tokens issued (calls.go)
 }
 
 type userRecord struct {

@@ -6,10 +6,12 @@
 //
 //	cometchat-emulator [flags]
 //
-// It listens on 127.0.0.1:8787 by default, prints the admin and client base
-// URLs and the credentials (one per line), and runs until SIGINT or SIGTERM,
-// then shuts down gracefully. Point the SDK at it with
-// cometchatcalls.WithAdminHost and WithClientHost.
+// It listens on 127.0.0.1:8787 by default, prints the admin, client and
+// calls base URLs and the credentials (one per line), and runs until SIGINT
+// or SIGTERM, then shuts down gracefully. Point the SDK at it with
+// cometchatcalls.WithBaseURL (or WithAdminHost, WithClientHost and
+// WithCallHost). CometChat's JavaScript Calls SDK takes the calls URL, with
+// a trailing slash, as its host setting (testdata/calls-sdk-js).
 //
 // Flags:
 //

@@ -178,6 +178,7 @@ func printBanner(w io.Writer, srv *cometchatcallstest.Server, f flags) {
 	fmt.Fprintln(w, "CometChat emulator ready")
 	fmt.Fprintf(w, "admin URL:    %s\n", srv.AdminURL())
 	fmt.Fprintf(w, "client URL:   %s\n", srv.ClientURL())
+	fmt.Fprintf(w, "calls URL:    %s\n", srv.CallURL())
 	fmt.Fprintf(w, "app ID:       %s\n", srv.AppID())
 	fmt.Fprintf(w, "region:       %s\n", srv.Region())
 	fmt.Fprintf(w, "auth key:     %s\n", srv.AuthKey())

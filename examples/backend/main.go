@@ -5,7 +5,8 @@
 //     the app's own authentication, creates the CometChat user on first use
 //     and answers a fresh auth token as JSON {"authToken": "…"};
 //   - the app: it signs in to the backend, asks it for a token, logs in to
-//     CometChat with LoginWithAuthToken, prints the user and logs out.
+//     CometChat with LoginWithAuthToken, prints the user, generates a call
+//     token to join a call session (GenerateCallToken) and logs out.
 //
 // Run it with
 //
@@ -38,6 +39,10 @@ import (
 
 // demoSession is the app's session of the user the demo signs in as.
 const demoSession = "demo-session-backend-demo-alice"
+
+// callSessionID is the call session the app joins: your app chooses it (a
+// meeting or conversation ID) and shares it with the other participants.
+const callSessionID = "backend-demo-standup"
 
 func main() {
 	if err := run(context.Background(), os.Stdout, os.Getenv); err != nil {
@@ -206,6 +211,15 @@ func app(ctx context.Context, out io.Writer, target *exampleenv.Target, backendU
 		return err
 	}
 	fmt.Fprintf(out, "app: logged in as %s (uid %s, status %s)\n", user.Name, user.UID, user.Status)
+
+	// Joining a call: the session's auth token becomes a call token for
+	// one call session, which the app's call UI joins with. It prints as
+	// [REDACTED]; pass ct.Token itself to the call client.
+	ct, err := client.GenerateCallToken(ctx, callSessionID)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(out, "app: got a call token:", ct)
 	if err := client.Logout(ctx); err != nil {
 		return err
 	}

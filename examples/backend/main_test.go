@@ -33,6 +33,7 @@ func TestRun_OnTheEmulator(t *testing.T) {
 		`backend: issued AuthToken{UID:"backend-demo-alice" Token:[REDACTED] CreatedAt:`)
 	assert.Contains(t, s, "app: got an auth token from the backend\n"+
 		"app: logged in as Alice Demo (uid backend-demo-alice, status online)\n"+
+		`app: got a call token: CallToken{SessionID:"backend-demo-standup" Token:[REDACTED]}`+"\n"+
 		"app: logged out\n")
 	assert.False(t, strings.Contains(s, cometchatcallstest.DefaultAPIKey), "the API key is never printed")
 	assert.False(t, strings.Contains(s, "backend-demo-alice_"), "no auth token ({uid}_…) is printed")

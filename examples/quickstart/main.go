@@ -8,7 +8,8 @@
 //  4. log out,
 //  5. log in with an auth token issued server-side (production),
 //  6. the same calls in callback form,
-//  7. a bad input, reported with its error code.
+//  7. a bad input, reported with its error code,
+//  8. a call token to join a call session (the step after login).
 //
 // Run it with no setup at all; it uses the embedded CometChat emulator:
 //
@@ -120,8 +121,24 @@ func run(ctx context.Context, out io.Writer, target *exampleenv.Target) error {
 		return fmt.Errorf("expected ERROR_UID_WITH_SPACE, got %v", err)
 	}
 	fmt.Fprintf(out, "7. Login(\"user with spaces\"): error %s: %s\n", e.Code, e.Message)
-	return nil
+
+	// 8. Joining a call: the logged-in session turns into a call token for
+	// one call session, which the call client (web, mobile) joins with. It
+	// is a credential: fmt prints it as [REDACTED].
+	if _, err := client.Login(ctx, uid, target.AuthKey); err != nil {
+		return err
+	}
+	callToken, err := client.GenerateCallToken(ctx, callSessionID)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "8. GenerateCallToken: %v\n", callToken)
+	return client.Logout(ctx)
 }
+
+// callSessionID names the call session to join; your app chooses it (a
+// meeting ID, a conversation ID…) and shares it with the other participants.
+const callSessionID = "quickstart-call"
 
 // issueToken creates an auth token for uid, as a backend would.
 func issueToken(ctx context.Context, target *exampleenv.Target, uid string) (string, error) {

@@ -39,7 +39,12 @@ func TestRun_PrintsTheWholeFlow(t *testing.T) {
 6. GetLoggedInUserAsync: onSuccess: Andrew Joseph
 6. LogoutAsync: onSuccess: Logout successful
 7. Login("user with spaces"): error ERROR_UID_WITH_SPACE: UID cannot contain spaces
+8. GenerateCallToken: CallToken{SessionID:"quickstart-call" Token:[REDACTED]}
 `, out.String())
+	reqs := target.Server().Requests()
+	last := reqs[len(reqs)-2] // the call token, then the logout
+	assert.Equal(t, "/call/v3.0/call_tokens", last.Path)
+	assert.Equal(t, `{"sessionId":"quickstart-call"}`, string(last.Body))
 }
 
 func TestRun_ReportsServerErrors(t *testing.T) {
