@@ -991,3 +991,75 @@ func BenchmarkClientOverhead(b *testing.B) {
 		runOps(b, func() error { return restyTokenLogin(ctx, rc) })
 	})
 }
+
+// BenchmarkManyClients: a backend holding one Client per user. Each
+// iteration makes n Clients without WithHTTPClient (so they share the
+// process's pool), logs each in once against one loopback server, measures,
+// then closes them all. Reported per iteration: the connections the server
+// accepted, the goroutines and the heap still held once all n are logged
+// in (per client), and the mean login time. Run it with -benchtime 3x or so:
+// an iteration of 1000 clients is a thousand logins.
+func BenchmarkManyClients(b *testing.B) {
+	for _, n := range []int{1, 100, 1000} {
+		b.Run(fmt.Sprintf("clients=%d", n), func(b *testing.B) {
+			srv := newBenchServer(b, false)
+			ctx := context.Background()
+			var conns, goroutines, heap, login float64
+			idle := runtime.NumGoroutine() // no connection open yet
+			for b.Loop() {
+				b.StopTimer()
+				conns0 := srv.conns.Load()
+				heap0 := benchLiveHeap()
+				b.StartTimer()
+				cs := make([]*Client, n)
+				var loginTime time.Duration
+				for i := range cs {
+					c, err := New(benchAppID, "us", WithAdminHost(srv.adminBase()), WithClientHost(srv.clientBase()))
+					if err != nil {
+						b.Fatal(err)
+					}
+					cs[i] = c
+					start := time.Now()
+					if _, err := c.Login(ctx, benchUID, benchAuthKey); err != nil {
+						b.Fatal(err)
+					}
+					loginTime += time.Since(start)
+				}
+				b.StopTimer()
+				conns = float64(srv.conns.Load() - conns0)
+				goroutines = float64(runtime.NumGoroutine() - idle)
+				heap = float64(benchLiveHeap()-heap0) / float64(n)
+				login = float64(loginTime.Microseconds()) / float64(n)
+				for _, c := range cs {
+					_ = c.Close()
+				}
+				waitForGoroutines(b, idle)
+				b.StartTimer()
+			}
+			b.ReportMetric(conns, "conns")
+			b.ReportMetric(goroutines, "goroutines")
+			b.ReportMetric(heap, "heapB/client")
+			b.ReportMetric(login, "µs/login")
+		})
+	}
+}
+
+// waitForGoroutines waits until no more than n goroutines run: the
+// connections' goroutines end a moment after the last Close closed them.
+func waitForGoroutines(b *testing.B, n int) {
+	for range 200 {
+		if runtime.NumGoroutine() <= n {
+			return
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	b.Fatalf("%d goroutines after the last Close, %d before the first client", runtime.NumGoroutine(), n)
+}
+
+// benchLiveHeap is the heap in use after a full collection.
+func benchLiveHeap() int64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return int64(m.HeapAlloc)
+}
