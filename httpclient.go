@@ -98,10 +98,3 @@ func checkTLS(resp *http.Response) *Error {
 	}
 	return nil
 }
-
-// discardRestyLogger silences resty: its warnings print full URLs.
-type discardRestyLogger struct{}
-
-func (discardRestyLogger) Errorf(string, ...any) {}
-func (discardRestyLogger) Warnf(string, ...any)  {}
-func (discardRestyLogger) Debugf(string, ...any) {}

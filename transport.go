@@ -278,3 +278,10 @@ func (t *transport) logAttempt(ctx context.Context, req *request, n, status int,
 	attrs = append(attrs, slog.Int("attempt", n+1), slog.Duration("duration", d))
 	t.logger.LogAttrs(ctx, slog.LevelDebug, "cometchatcalls: request", attrs...)
 }
+
+// discardRestyLogger silences resty: its warnings print full URLs.
+type discardRestyLogger struct{}
+
+func (discardRestyLogger) Errorf(string, ...any) {}
+func (discardRestyLogger) Warnf(string, ...any)  {}
+func (discardRestyLogger) Debugf(string, ...any) {}
