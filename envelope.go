@@ -131,8 +131,7 @@ func mediaTypeForMessage(ct string, sc scrubber) string {
 // holds for every answer without an envelope, and all keep the status.
 func withoutEnvelope(resp *http.Response, what string, cause error) *Error {
 	status := resp.StatusCode
-	invalid := wrapError(CodeInvalidResponse, "invalid response: "+what, cause)
-	invalid.HTTPStatus = status
+	invalid := invalidResponse(status, what, cause)
 	var e *Error
 	switch {
 	case status >= 500:
@@ -147,8 +146,8 @@ func withoutEnvelope(resp *http.Response, what string, cause error) *Error {
 	return e
 }
 
-// invalidResponse is the error for a 2xx answer whose data the SDK can't
-// use (a token that is no token, a user without uid).
+// invalidResponse is the error for an answer the SDK can't use, what
+// saying why (also a 2xx whose data is no token, or a user without uid).
 func invalidResponse(status int, what string, cause error) *Error {
 	e := wrapError(CodeInvalidResponse, "invalid response: "+what, cause)
 	e.HTTPStatus = status
