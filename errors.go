@@ -13,7 +13,8 @@ import (
 //
 // Code is either a client-side code (ERROR_…) or the server's own code
 // (AUTH_ERR_…, ERR_…), kept exactly as CometChat sent it. Compare codes with
-// errors.Is and the sentinels in codes.go:
+// errors.Is and the Err… sentinels, one per code, whose doc says when each
+// happens:
 //
 //	if errors.Is(err, cometchatcalls.ErrUIDNotFound) { … }
 //
