@@ -66,7 +66,7 @@ func NewAdminClient(appID, region, apiKey string, opts ...Option) (*AdminClient,
 		appID:  appID,
 		region: cfg.region,
 		apiKey: func() secret { return key },
-		t:      newTransport(appID, &cfg.config),
+		t:      newAdminTransport(appID, &cfg.config),
 	}, nil
 }
 

@@ -342,7 +342,7 @@ func TestLogin_ServerQuotingACredentialIsRedacted(t *testing.T) {
 	}))
 	_, err := c.Login(context.Background(), testUID, testAuthKey)
 	e := requireCode(t, err, CodeAPIKeyInvalid)
-	assert.Equal(t, "The apiKey [REDACTED] does not exist.", e.Message)
+	assert.Equal(t, "The auth key [REDACTED] does not exist.", e.Message)
 	assert.Equal(t, map[string]any{"apiKey": "[REDACTED]", "list": []any{"[REDACTED]", 1.0}}, e.Details)
 	assertNoSecret(t, "error", err.Error())
 
@@ -488,7 +488,7 @@ func TestLogout_ServerFailureEndsLocalSessionAndReportsLogoutFail(t *testing.T) 
 	}{
 		"server error":     {errorResponder(500, "ERR_INTERNAL", "boom"), &Error{Code: "ERR_INTERNAL"}},
 		"network error":    {httpmock.NewErrorResponder(errors.New("connection reset")), ErrNetwork},
-		"invalid response": {rawResponder(502, "text/html", "<html>bad gateway</html>"), ErrInvalidResponse},
+		"proxy error page": {rawResponder(502, "text/html", "<html>bad gateway</html>"), ErrServerUnavailable},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {

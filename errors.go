@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Error is the one error type the SDK returns. Every error from this package
@@ -12,13 +13,17 @@ import (
 //
 // Code is either a client-side code (ERROR_…) or the server's own code
 // (AUTH_ERR_…, ERR_…), kept exactly as CometChat sent it. Compare codes with
-// errors.Is and the sentinels below:
+// errors.Is and the Err… sentinels, one per code, whose doc says when each
+// happens:
 //
 //	if errors.Is(err, cometchatcalls.ErrUIDNotFound) { … }
 //
-// Message and Details never contain a credential: the SDK redacts every auth
-// key, auth token and API key it sent before returning an error, including
-// the ones a server quotes back ("The auth token X does not exist").
+// Code, Message and Details never contain a credential: the SDK redacts
+// every auth key, auth token and API key the call knows before returning an
+// error, including the ones a server quotes back ("The auth token X does
+// not exist"). Code and Message hold the server's text as it came; Error
+// escapes any control character in them, so printing an error can't forge
+// a log line or drive a terminal.
 type Error struct {
 	// Code is the machine-readable error code.
 	Code string
@@ -41,13 +46,15 @@ type Error struct {
 }
 
 // Error returns one readable line: "cometchatcalls: CODE: message (HTTP 404)".
+// Control characters in Code and Message are escaped (a line feed reads \n,
+// an escape \x1b, a line separator \u2028).
 func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString("cometchatcalls: ")
-	b.WriteString(e.Code)
+	writeEscaped(&b, e.Code)
 	if e.Message != "" {
 		b.WriteString(": ")
-		b.WriteString(e.Message)
+		writeEscaped(&b, e.Message)
 	}
 	if e.HTTPStatus != 0 {
 		b.WriteString(" (HTTP ")
@@ -57,8 +64,50 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
+// writeEscaped writes s to b with every character that could move a
+// terminal's cursor, end a log line or reorder text escaped Go-style: C0
+// controls, DEL and C1 controls, the Unicode line and paragraph separators,
+// bidirectional overrides, and bytes that are not UTF-8.
+func writeEscaped(b *strings.Builder, s string) {
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			writeHex(b, `\x`, uint32(s[i]), 2)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r < 0x20 || r >= 0x7f && r <= 0x9f:
+			writeHex(b, `\x`, uint32(r), 2)
+		case r == 0x2028 || r == 0x2029 || isBidiControl(r):
+			writeHex(b, `\u`, uint32(r), 4)
+		default:
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+}
+
+// isBidiControl reports the characters that reorder displayed text
+// (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F).
+func isBidiControl(r rune) bool {
+	return r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069 || r == 0x200e || r == 0x200f
+}
+
+func writeHex(b *strings.Builder, prefix string, v uint32, digits int) {
+	const hex = "0123456789abcdef"
+	b.WriteString(prefix)
+	for shift := 4 * (digits - 1); shift >= 0; shift -= 4 {
+		b.WriteByte(hex[v>>shift&0xf])
+	}
+}
+
 // Unwrap returns the cause of the error, if any: a context error, a network
-// error, a store error, or (for ERROR_LOGOUT_FAIL) the *Error behind it.
+// error, a store error, or the *Error behind it (ERROR_LOGOUT_FAIL,
+// ERROR_SERVER_UNAVAILABLE).
 func (e *Error) Unwrap() error { return e.cause }
 
 // Is reports whether target is an *Error with the same Code, so that
@@ -92,71 +141,3 @@ func newError(code, msg string) *Error { return &Error{Code: code, Message: msg}
 func wrapError(code, msg string, cause error) *Error {
 	return &Error{Code: code, Message: msg, cause: cause}
 }
-
-// Client-side error codes. Server codes are passed through unchanged; the
-// ones met around authentication have constants too.
-const (
-	CodeInvalidUID           = "ERROR_INVALID_UID"
-	CodeUIDWithSpace         = "ERROR_UID_WITH_SPACE"
-	CodeAPIKeyNotFound       = "ERROR_API_KEY_NOT_FOUND"
-	CodeBlankAuthToken       = "ERROR_BLANK_AUTHTOKEN"
-	CodeAuthTokenWithSpace   = "ERROR_AUTHTOKEN_WITH_SPACE"
-	CodeLoginInProgress      = "ERROR_LOGIN_IN_PROGRESS"
-	CodeSDKNotInitialized    = "ERROR_SDK_NOT_INITIALIZED"
-	CodeNoUserLoggedIn       = "ERROR_NO_USER_LOGGED_IN"
-	CodeLogoutFail           = "ERROR_LOGOUT_FAIL"
-	CodeClientClosed         = "ERROR_CLIENT_CLOSED"
-	CodeNetwork              = "ERROR_NETWORK"
-	CodeInvalidResponse      = "ERROR_INVALID_RESPONSE"
-	CodeSessionStore         = "ERROR_SESSION_STORE"
-	CodeInvalidOption        = "ERROR_INVALID_OPTION"
-	CodeInvalidArgument      = "ERROR_INVALID_ARGUMENT"
-	CodeEmptyAppID           = "ERROR_EMPTY_APPID"
-	CodeInvalidRegion        = "ERROR_INVALID_REGION"
-	CodeSessionIDMissing     = "ERROR_SESSION_ID_MISSING"
-	CodeAuthTokenMissing     = "ERROR_AUTH_TOKEN_MISSING"
-	CodeServerUnavailable    = "ERROR_SERVER_UNAVAILABLE"
-	CodeAuthTokenNotFound    = "AUTH_ERR_AUTH_TOKEN_NOT_FOUND"
-	CodeAPIKeyInvalid        = "AUTH_ERR_APIKEY_NOT_FOUND"
-	CodeUIDNotFound          = "ERR_UID_NOT_FOUND"
-	CodeTooManyRequests      = "ERR_TOO_MANY_REQUESTS"
-	CodeNoAccess             = "AUTH_ERR_NO_ACCESS"
-	CodeUIDAlreadyExists     = "ERR_UID_ALREADY_EXISTS"
-	CodeRESTTokenNotFound    = "ERR_AUTH_TOKEN_NOT_FOUND"
-	CodeBadRequest           = "ERR_BAD_REQUEST"
-	CodeEmptyAPIKeyHeader    = "AUTH_ERR_EMPTY_APIKEY"
-	CodeEmptyAuthTokenHeader = "AUTH_ERR_EMPTY_AUTH_TOKEN"
-	CodeEmptyAppIDHeader     = "AUTH_ERR_EMPTY_APPID"
-	CodeInvalidAppID         = "AUTH_ERR_INVALID_APPID"
-)
-
-// Sentinels, one per code, for errors.Is. They carry only a Code (and a
-// default message); never modify them.
-var (
-	ErrInvalidUID         = &Error{Code: CodeInvalidUID, Message: "UID cannot be empty"}
-	ErrUIDWithSpace       = &Error{Code: CodeUIDWithSpace, Message: "UID cannot contain spaces"}
-	ErrAPIKeyNotFound     = &Error{Code: CodeAPIKeyNotFound, Message: "Auth Key cannot be empty"}
-	ErrBlankAuthToken     = &Error{Code: CodeBlankAuthToken, Message: "Auth token cannot be empty"}
-	ErrAuthTokenWithSpace = &Error{Code: CodeAuthTokenWithSpace, Message: "Auth token cannot contain spaces"}
-	ErrLoginInProgress    = &Error{Code: CodeLoginInProgress, Message: "Login is already in progress"}
-	ErrSDKNotInitialized  = &Error{Code: CodeSDKNotInitialized, Message: "SDK not initialized. Call Init() first"}
-	ErrNoUserLoggedIn     = &Error{Code: CodeNoUserLoggedIn, Message: "No user is currently logged in"}
-	ErrLogoutFail         = &Error{Code: CodeLogoutFail, Message: "Logout could not be confirmed by the server"}
-	ErrClientClosed       = &Error{Code: CodeClientClosed, Message: "the client is closed"}
-	ErrNetwork            = &Error{Code: CodeNetwork, Message: "no response from the server"}
-	ErrInvalidResponse    = &Error{Code: CodeInvalidResponse, Message: "the server's answer is not a valid CometChat response"}
-	ErrSessionStore       = &Error{Code: CodeSessionStore, Message: "the session store failed"}
-	ErrInvalidOption      = &Error{Code: CodeInvalidOption, Message: "invalid option"}
-	ErrInvalidArgument    = &Error{Code: CodeInvalidArgument, Message: "invalid argument"}
-	ErrEmptyAppID         = &Error{Code: CodeEmptyAppID, Message: "App ID cannot be empty"}
-	ErrInvalidRegion      = &Error{Code: CodeInvalidRegion, Message: "Region must be us, eu or in"}
-	ErrAuthTokenNotFound  = &Error{Code: CodeAuthTokenNotFound}
-	ErrAPIKeyInvalid      = &Error{Code: CodeAPIKeyInvalid}
-	ErrUIDNotFound        = &Error{Code: CodeUIDNotFound}
-	ErrTooManyRequests    = &Error{Code: CodeTooManyRequests}
-	ErrNoAccess           = &Error{Code: CodeNoAccess}
-	ErrUIDAlreadyExists   = &Error{Code: CodeUIDAlreadyExists}
-	ErrSessionIDMissing   = &Error{Code: CodeSessionIDMissing, Message: "Session ID cannot be empty"}
-	ErrServerUnavailable  = &Error{Code: CodeServerUnavailable, Message: "the server is unavailable; try again later"}
-	ErrAuthTokenMissing   = &Error{Code: CodeAuthTokenMissing, Message: "Auth token is required. Please login first or provide authToken."}
-)

@@ -119,5 +119,5 @@ func ExampleError() {
 	// Output:
 	// true
 	// ERR_UID_NOT_FOUND 404 true
-	// cometchatcalls: AUTH_ERR_APIKEY_NOT_FOUND: The apiKey [REDACTED] does not exist for the app emulatorapp. Please make sure you are using a valid apiKey. (HTTP 404)
+	// cometchatcalls: AUTH_ERR_APIKEY_NOT_FOUND: The auth key [REDACTED] does not exist for the app emulatorapp. Please make sure you are using a valid auth key. (HTTP 404)
 }

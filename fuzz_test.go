@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 	"unicode"
+	"unicode/utf8"
 )
 
 // The fuzz targets' seed corpora live in testdata/fuzz/<FuzzName>/; the
@@ -166,7 +167,7 @@ func FuzzDecodeEnvelope(f *testing.F) {
 		}
 
 		env := &envelope[User]{} // as do builds it: Data stays nil unless "data" is there
-		e := decode(resp, body, readErr, req, env)
+		e := decode(resp, body, readErr, req, "auth key", env)
 
 		if e == nil {
 			if status < 200 || status > 299 || !env.hasData() || readErr != nil {
@@ -286,6 +287,30 @@ func FuzzParseRetryAfter(f *testing.F) {
 		}
 		if n, err := strconv.ParseInt(v, 10, 64); ok && d == 0 && (err != nil || n != 0) {
 			t.Fatalf("parseRetryAfter(%q) = 0, ok: only a delay of 0 seconds may be zero", v)
+		}
+	})
+}
+
+// FuzzErrorString: whatever a server or a cause puts in Code and Message,
+// Error() holds no control character, line or paragraph separator or
+// bidirectional override, and loses nothing printable.
+func FuzzErrorString(f *testing.F) {
+	f.Add("ERR\r\nX", "\x1b[31mred\x07\u2028\u0085\xff", 401)
+	f.Add("AUTH_ERR_APIKEY_NOT_FOUND", "The auth key [REDACTED] does not exist.", 404)
+	f.Fuzz(func(t *testing.T, code, msg string, status int) {
+		s := (&Error{Code: code, Message: msg, HTTPStatus: status}).Error()
+		if r := noControl(s); r != -1 {
+			t.Fatalf("Error() = %q holds %U", s, r)
+		}
+		if !utf8.ValidString(s) {
+			t.Fatalf("Error() = %q is not UTF-8", s)
+		}
+		for _, part := range []string{code, msg} {
+			for _, r := range part {
+				if unicode.IsLetter(r) && !strings.ContainsRune(s, r) {
+					t.Fatalf("Error() = %q lost %q", s, r)
+				}
+			}
 		}
 	})
 }

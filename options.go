@@ -130,10 +130,9 @@ func WithHTTPClient(hc *http.Client) Option {
 	}
 }
 
-// WithTimeout bounds each attempt of each request (default 10 s). The
-// caller's context bounds the whole call, retries included. Attempts that
-// start within d/64 of each other may share one deadline, so an attempt can
-// end up to d/64 early.
+// WithTimeout bounds each attempt of each request (default 10 s); an
+// attempt that runs out is ERROR_NETWORK. The caller's context bounds the
+// whole call, retries and the waits between them included.
 func WithTimeout(d time.Duration) Option {
 	return func(c *config) error {
 		if d <= 0 {
@@ -173,9 +172,12 @@ func WithMaxRetryWait(d time.Duration) Option {
 }
 
 // WithLogger sets the logger for the SDK's debug lines (one per HTTP
-// attempt) and warnings (retries given up, failed implicit logouts, session
-// files moved aside). The default discards everything. No credential is ever
-// logged.
+// attempt: host role, method, path, status, error code, attempt, duration)
+// and warnings (retries given up, failed implicit logouts, session files
+// moved aside). No credential is ever logged.
+//
+// The default discards everything. A nil logger is ERROR_INVALID_OPTION: to
+// discard logs, leave it unset or pass slog.New(slog.DiscardHandler).
 func WithLogger(l *slog.Logger) Option {
 	return func(c *config) error {
 		if l == nil {

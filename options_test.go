@@ -125,4 +125,37 @@ func TestOwnTransport(t *testing.T) {
 	assert.NotSame(t, http.DefaultTransport, tr)
 	assert.Nil(t, c.t.hc.Jar)
 	assert.NotNil(t, c.t.hc.CheckRedirect)
+
+	a, err := NewAdminClient("other", "eu", "key")
+	require.NoError(t, err)
+	defer a.Close()
+	assert.Same(t, tr, a.t.hc.Transport, "clients without WithHTTPClient share one pool")
+	assert.NotSame(t, c.t.hc, a.t.hc, "each on its own copy of the http.Client")
+}
+
+// TestTransportClose_GivesBackItsShareOnce: closing twice, or a transport
+// on a caller's *http.Client, never releases someone else's share.
+func TestTransportClose_GivesBackItsShareOnce(t *testing.T) {
+	// Not parallel: it counts the pool's users.
+	cfg := defaultConfig()
+	own := newTransport("app", &cfg)
+	cfg.httpClient = &http.Client{}
+	callers := newTransport("app", &cfg)
+	assert.True(t, own.shared)
+	assert.True(t, callers.shared, "a caller's client without a Transport gets the pool too")
+	cfg.httpClient = &http.Client{Transport: &http.Transport{}}
+	notShared := newTransport("app", &cfg)
+	assert.False(t, notShared.shared)
+	sharedPool.mu.Lock()
+	users := sharedPool.users
+	sharedPool.mu.Unlock()
+	own.close()
+	own.close()
+	notShared.close()
+	sharedPool.mu.Lock()
+	assert.Equal(t, users-1, sharedPool.users)
+	sharedPool.mu.Unlock()
+	callers.close()
+	var zero *transport
+	zero.close() // a zero Client's transport: no panic
 }

@@ -1,8 +1,12 @@
 package cometchatcalls
 
 import (
+	"cmp"
+	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
+	"slices"
 	"strings"
 )
 
@@ -32,14 +36,35 @@ func (s secret) LogValue() slog.Value { return slog.StringValue(redacted) }
 // values through it.
 func (s secret) MarshalJSON() ([]byte, error) { return []byte(`"` + redacted + `"`), nil }
 
-// scrubber removes the credentials one request carried from anything the
-// server sent back (messages, details) or an error built around the request.
+// scrubber removes the credentials a call knows from anything the server
+// sent back (code, message, details) or an error built around the request.
 type scrubber []string
+
+// newScrubber lists every credential in creds as it may be quoted back: as
+// it is, path-escaped and query-escaped (a server or proxy quoting the URL).
+// The longest come first, so that a credential inside another one cannot
+// leave the rest of the longer one behind.
+func newScrubber(creds ...secret) scrubber {
+	var sc scrubber
+	for _, c := range creds {
+		if c == "" {
+			continue
+		}
+		raw := c.reveal()
+		for _, form := range [...]string{raw, url.PathEscape(raw), url.QueryEscape(raw)} {
+			if !slices.Contains(sc, form) {
+				sc = append(sc, form)
+			}
+		}
+	}
+	slices.SortStableFunc(sc, func(a, b string) int { return cmp.Compare(len(b), len(a)) })
+	return sc
+}
 
 // string replaces every occurrence of every credential in s.
 func (sc scrubber) string(s string) string {
 	for _, c := range sc {
-		if c != "" && strings.Contains(s, c) {
+		if strings.Contains(s, c) {
 			s = strings.ReplaceAll(s, c, redacted)
 		}
 	}
@@ -68,6 +93,64 @@ func (sc scrubber) value(v any) any {
 		return v
 	}
 }
+
+// error returns err with every credential scrubbed from its text, keeping
+// the chain for errors.Is/As where it can: a *url.Error (the usual
+// transport error) is rebuilt with a scrubbed URL around the same cause.
+func (sc scrubber) error(err error) error {
+	if err == nil {
+		return nil // e.g. the Err of a *url.Error from a custom RoundTripper
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return &url.Error{Op: ue.Op, URL: sc.string(ue.URL), Err: sc.error(ue.Err)}
+	}
+	msg, ok := errorText(err)
+	if clean := sc.string(msg); !ok || clean != msg || sc.inChain(err) {
+		return &scrubbedError{msg: clean}
+	}
+	return err
+}
+
+// errorText is err.Error(), and false if that panics, as it does for a
+// malformed error a custom RoundTripper may return (a *net.OpError without
+// Err): the SDK must not panic, nor hand the caller an error that does.
+func errorText(err error) (msg string, ok bool) {
+	defer func() {
+		if recover() != nil {
+			msg, ok = fmt.Sprintf("transport error of type %T (its Error method panicked)", err), false
+		}
+	}()
+	return err.Error(), true
+}
+
+// inChain reports whether any error behind err quotes a credential: an
+// error's own text need not show its cause's, yet printing the Unwrap chain
+// would.
+func (sc scrubber) inChain(err error) bool {
+	var causes []error
+	switch u := err.(type) {
+	case interface{ Unwrap() error }:
+		causes = []error{u.Unwrap()}
+	case interface{ Unwrap() []error }:
+		causes = u.Unwrap()
+	}
+	for _, c := range causes {
+		if c == nil {
+			continue
+		}
+		if msg, ok := errorText(c); !ok || sc.string(msg) != msg || sc.inChain(c) {
+			return true
+		}
+	}
+	return false
+}
+
+// scrubbedError replaces an error whose text quoted a credential. It has no
+// Unwrap on purpose: the original would print the credential.
+type scrubbedError struct{ msg string }
+
+func (e *scrubbedError) Error() string { return e.msg }
 
 // formatRedacted is the Format method of the SDK's exported types that
 // hold a credential: %#v prints v's GoString, every other verb its String,

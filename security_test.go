@@ -258,7 +258,8 @@ func TestSecurity_BodiesAreCappedAt1MiB(t *testing.T) {
 			require.NoError(t, err)
 			defer c.Close()
 			_, err = c.Login(context.Background(), testUID, testAuthKey)
-			e := requireCode(t, err, CodeInvalidResponse)
+			e := requireCode(t, err, codeOfBadBody(status))
+			assert.ErrorIs(t, err, ErrInvalidResponse)
 			assert.Equal(t, status, e.HTTPStatus)
 			assert.Contains(t, e.Message, "larger than 1 MiB")
 			srv.Close() // waits for the handler: written is final
@@ -284,7 +285,8 @@ func TestSecurity_BodiesAreCappedAt1MiB(t *testing.T) {
 			require.NoError(t, err)
 			defer c.Close()
 			_, err = c.Login(context.Background(), testUID, testAuthKey)
-			e := requireCode(t, err, CodeInvalidResponse)
+			e := requireCode(t, err, codeOfBadBody(status))
+			assert.ErrorIs(t, err, ErrInvalidResponse)
 			assert.Contains(t, e.Message, "larger than 1 MiB")
 		})
 	}
@@ -582,6 +584,15 @@ func TestSecurity_CloseLeavesNoGoroutine(t *testing.T) {
 	}
 	require.NoError(t, a.Close())
 	goleak.VerifyNone(t, before)
+}
+
+// codeOfBadBody is the code of an answer without a usable envelope: the
+// server is unavailable on a 5xx, the answer invalid otherwise.
+func codeOfBadBody(status int) string {
+	if status >= 500 {
+		return CodeServerUnavailable
+	}
+	return CodeInvalidResponse
 }
 
 // hostileBodies are answers a broken or malicious server could send.

@@ -8,7 +8,6 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -49,7 +48,7 @@ func TestInvalidResponses(t *testing.T) {
 			c, mt := setup(t, WithRetries(0))
 			mt.RegisterResponder(http.MethodPost, tokenURL, tt.responder)
 			_, err := c.Login(context.Background(), testUID, testAuthKey)
-			e := requireCode(t, err, CodeInvalidResponse)
+			e := requireCode(t, err, codeOfBadBody(tt.status))
 			assert.ErrorIs(t, err, ErrInvalidResponse)
 			assert.Equal(t, tt.status, e.HTTPStatus)
 			assert.Less(t, len(e.Error()), 300, "the body is described, not quoted")
@@ -107,87 +106,6 @@ func TestPerAttemptTimeout(t *testing.T) {
 	_, err := c.Login(context.Background(), testUID, testAuthKey)
 	requireCode(t, err, CodeNetwork)
 	assert.ErrorIs(t, err, context.DeadlineExceeded)
-}
-
-func TestAttemptContext(t *testing.T) {
-	t.Parallel()
-	tr := &transport{timeout: time.Minute}
-
-	t.Run("the caller's sooner deadline is used as it is", func(t *testing.T) {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-		defer cancel()
-		actx, acancel := tr.attemptContext(ctx)
-		defer acancel()
-		assert.Equal(t, ctx, actx)
-	})
-	t.Run("a later deadline is cut to the timeout", func(t *testing.T) {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
-		defer cancel()
-		before := time.Now()
-		actx, acancel := tr.attemptContext(ctx)
-		d, ok := actx.Deadline()
-		require.True(t, ok)
-		assert.WithinDuration(t, before.Add(time.Minute), d, 5*time.Second)
-		acancel()
-		assert.ErrorIs(t, actx.Err(), context.Canceled, "cancel releases the attempt")
-		assert.NoError(t, ctx.Err(), "and never the caller's context")
-	})
-	t.Run("context.Background and TODO share a deadline", func(t *testing.T) {
-		tr := &transport{timeout: time.Minute}
-		before := time.Now()
-		a, cancelA := tr.attemptContext(context.Background())
-		b, cancelB := tr.attemptContext(context.TODO())
-		assert.Same(t, a, b, "attempts started together share one context")
-		d, ok := a.Deadline()
-		require.True(t, ok)
-		assert.False(t, d.Before(before.Add(time.Minute-time.Minute/deadlineSlots)), "at most 1/%d of the timeout is lost", deadlineSlots)
-		assert.False(t, d.After(time.Now().Add(time.Minute)))
-		cancelA()
-		cancelB()
-		assert.NoError(t, a.Err(), "one attempt ending does not end the others")
-	})
-	t.Run("a shared deadline is replaced once its slot has passed", func(t *testing.T) {
-		const timeout = 64 * time.Millisecond // slots of 1 ms
-		tr := &transport{timeout: timeout}
-		first, _ := tr.attemptContext(context.Background())
-		time.Sleep(2 * timeout / deadlineSlots)
-		second, _ := tr.attemptContext(context.Background())
-		assert.NotSame(t, first, second)
-		<-first.Done() // the deadline ends it, with nobody calling cancel
-		assert.ErrorIs(t, first.Err(), context.DeadlineExceeded)
-	})
-	t.Run("concurrent attempts always get a live deadline", func(t *testing.T) {
-		const timeout = 640 * time.Microsecond // slots of 10 µs: they rotate constantly
-		tr := &transport{timeout: timeout}
-		var wg sync.WaitGroup
-		for range 8 {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for range 200 {
-					start := time.Now()
-					ctx, _ := tr.attemptContext(context.Background())
-					d, ok := ctx.Deadline()
-					if !ok || d.Before(start.Add(timeout-timeout/deadlineSlots)) {
-						t.Errorf("deadline %v for an attempt started at %v", d, start)
-						return
-					}
-				}
-			}()
-		}
-		wg.Wait()
-	})
-	t.Run("no deadline gets the timeout, values kept", func(t *testing.T) {
-		type key struct{}
-		ctx := context.WithValue(context.Background(), key{}, "v")
-		before := time.Now()
-		actx, acancel := tr.attemptContext(ctx)
-		defer acancel()
-		d, ok := actx.Deadline()
-		require.True(t, ok)
-		assert.WithinDuration(t, before.Add(time.Minute), d, 5*time.Second)
-		assert.Equal(t, "v", actx.Value(key{}))
-	})
 }
 
 // sequence answers with each responder in turn, then repeats the last.
@@ -278,14 +196,13 @@ func TestRetryAfter_BeyondDeadlineFailsFast(t *testing.T) {
 func TestRetryAfter_HonouredWithinDeadline(t *testing.T) {
 	t.Parallel()
 	c, mt := setup(t)
+	waits := recordWaits(c.t)
 	mt.RegisterResponder(http.MethodPost, tokenURL, sequence(retryAfterResponder(503, "1"),
 		dataResponder(200, map[string]any{"uid": testUID, "authToken": testToken})))
 	mt.RegisterResponder(http.MethodPut, meURL, dataResponder(200, userJSON(testUID, "A")))
-	start := time.Now()
 	_, err := c.Login(context.Background(), testUID, testAuthKey)
 	require.NoError(t, err)
-	// Not a timing assertion on speed: a lower bound proves the wait happened.
-	assert.GreaterOrEqual(t, time.Since(start), time.Second)
+	assert.Equal(t, []time.Duration{time.Second}, waits(), "the server's wait, not the backoff")
 	assert.Equal(t, 2, calls(mt, http.MethodPost, tokenURL))
 }
 
@@ -336,15 +253,28 @@ func TestBackoffIsBoundedAndJittered(t *testing.T) {
 func TestDebugLogLines(t *testing.T) {
 	t.Parallel()
 	var logs strings.Builder
-	c, mt := setup(t, WithLogger(newTestLogger(&logs)))
+	c, mt := setup(t, WithLogger(newTestLogger(&logs)), WithRetries(0))
 	mockLogin(mt, testUID, "A", testToken)
 	_, err := c.Login(context.Background(), testUID, testAuthKey)
 	require.NoError(t, err)
-	out := logs.String()
-	assert.Contains(t, out, "method=POST role=admin path=/users/cometchat-uid-1/auth_tokens status=200 attempt=1")
-	assert.Contains(t, out, "method=PUT role=client path=/me status=200 attempt=1")
-	assert.Contains(t, out, "duration=")
-	assertNoSecret(t, "log", out)
+	mt.RegisterResponder(http.MethodGet, meURL, errorResponder(401, CodeAuthTokenNotFound, "gone"))
+	_, err = c.ValidateSession(context.Background())
+	requireCode(t, err, CodeAuthTokenNotFound)
+	lines := strings.Split(strings.TrimSpace(logs.String()), "\n")
+	var debug []string
+	for _, l := range lines {
+		if strings.Contains(l, "level=DEBUG") {
+			debug = append(debug, l)
+		}
+	}
+	require.Len(t, debug, 3, "one line per attempt")
+	assert.Contains(t, debug[0], `msg="cometchatcalls: request" role=admin method=POST path=/users/cometchat-uid-1/auth_tokens status=200 attempt=1 duration=`)
+	assert.Contains(t, debug[1], "role=client method=PUT path=/me status=200 attempt=1 duration=")
+	assert.Contains(t, debug[2], "role=client method=GET path=/me status=401 code=AUTH_ERR_AUTH_TOKEN_NOT_FOUND attempt=1 duration=")
+	for _, l := range debug[:2] {
+		assert.NotContains(t, l, "code=", "no empty fields on success")
+	}
+	assertNoSecret(t, "log", logs.String())
 }
 
 func TestCheckTLS(t *testing.T) {

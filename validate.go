@@ -53,9 +53,6 @@ func validateKey(key, what string) *Error {
 // control character would corrupt the header, so it is refused with the
 // whitespace code.
 func validateToken(token string) *Error {
-	if isPlainToken(token) {
-		return nil
-	}
 	if strings.TrimSpace(token) == "" {
 		return newError(CodeBlankAuthToken, "Auth token cannot be empty")
 	}
@@ -66,18 +63,6 @@ func validateToken(token string) *Error {
 		return newError(CodeAuthTokenWithSpace, "Auth token cannot contain control characters")
 	}
 	return nil
-}
-
-// isPlainToken reports whether token is non-empty printable ASCII without
-// spaces, as every CometChat token is: the common case, checked byte by byte
-// without decoding runes. Anything else takes the full rules.
-func isPlainToken(token string) bool {
-	for i := 0; i < len(token); i++ {
-		if b := token[i]; b <= ' ' || b >= 0x7f {
-			return false
-		}
-	}
-	return token != ""
 }
 
 // hasControl reports whether s holds a control character (which would let a

@@ -58,5 +58,5 @@ func ExampleServer_FailNext() {
 		fmt.Println(e.Code, e.HTTPStatus)
 	}
 	// Output:
-	// ERROR_INVALID_RESPONSE 502
+	// ERROR_SERVER_UNAVAILABLE 502
 }
