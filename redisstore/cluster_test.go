@@ -44,7 +44,7 @@ func newCluster(t *testing.T) *redis.ClusterClient {
 // every node when the test ends.
 func clusterPrefix(t *testing.T, rdb *redis.ClusterClient) string {
 	t.Helper()
-	prefix := fmt.Sprintf("cometchatcalls-test:%s:%d:", strings.ReplaceAll(t.Name(), "/", "."), time.Now().UnixNano())
+	prefix := "cometchatcalls-test:" + keySafe(t.Name()) + ":" + unique() + ":"
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()

@@ -53,10 +53,7 @@ func newRedis(tb testing.TB) *redis.Client {
 // is deleted when the test ends.
 func testPrefix(tb testing.TB, rdb *redis.Client) string {
 	tb.Helper()
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	name := strings.NewReplacer("/", ".", " ", "_", "*", "_", "?", "_", "[", "_").Replace(tb.Name())
-	prefix := "cometchatcalls-test:" + name + ":" + hex.EncodeToString(b[:]) + ":"
+	prefix := "cometchatcalls-test:" + keySafe(tb.Name()) + ":" + unique() + ":"
 	tb.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
@@ -69,6 +66,12 @@ func testPrefix(tb testing.TB, rdb *redis.Client) string {
 		}
 	})
 	return prefix
+}
+
+// keySafe replaces the characters that SCAN's MATCH pattern would
+// interpret.
+func keySafe(s string) string {
+	return strings.NewReplacer("/", ".", " ", "_", "*", "_", "?", "_", "[", "_", "]", "_", "\\", "_").Replace(s)
 }
 
 // newStore returns a Store on a connection of its own, under a prefix of
@@ -91,23 +94,20 @@ func session(appID, uid, tag string) *cometchatcalls.Session {
 	}
 }
 
-// requireStoreError checks that err is an ERROR_SESSION_STORE *Error.
+// requireStoreError checks that err is itself an *cometchatcalls.Error
+// with code ERROR_SESSION_STORE (not one wrapped in something else).
 func requireStoreError(tb testing.TB, err error) *cometchatcalls.Error {
 	tb.Helper()
-	var e *cometchatcalls.Error
-	if err == nil {
-		tb.Fatal("want an ERROR_SESSION_STORE error, got nil")
-	}
-	if !asError(err, &e) || e.Code != cometchatcalls.CodeSessionStore {
+	e, ok := err.(*cometchatcalls.Error)
+	if !ok || e.Code != cometchatcalls.CodeSessionStore {
 		tb.Fatalf("want an *cometchatcalls.Error with code ERROR_SESSION_STORE, got %T: %v", err, err)
 	}
 	return e
 }
 
-// asError is errors.As restricted to the returned value itself: the store
-// must return an *Error, not wrap one in something else.
-func asError(err error, target **cometchatcalls.Error) bool {
-	e, ok := err.(*cometchatcalls.Error)
-	*target = e
-	return ok
+// unique is a random suffix for key prefixes.
+func unique() string {
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
 }

@@ -57,12 +57,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 
 // instance is one backend process: a Redis connection and a Client of its own.
 type instance struct {
-	name   string
 	rdb    *redis.Client
 	client *cometchatcalls.Client
 }
 
-func newInstance(name, addr, prefix string, srv *cometchatcallstest.Server) (*instance, error) {
+func newInstance(addr, prefix string, srv *cometchatcallstest.Server) (*instance, error) {
 	// ContextTimeoutEnabled lets a context's deadline bound each command.
 	rdb := redis.NewClient(&redis.Options{Addr: addr, ContextTimeoutEnabled: true})
 	store := redisstore.New(rdb, redisstore.WithKeyPrefix(prefix))
@@ -72,7 +71,7 @@ func newInstance(name, addr, prefix string, srv *cometchatcallstest.Server) (*in
 		_ = rdb.Close()
 		return nil, err
 	}
-	return &instance{name: name, rdb: rdb, client: client}, nil
+	return &instance{rdb: rdb, client: client}, nil
 }
 
 func (i *instance) close() {
@@ -85,7 +84,7 @@ func share(ctx context.Context, out io.Writer, addr, prefix, uid string) error {
 	defer srv.Close()
 	fmt.Fprintln(out, "Using the embedded CometChat emulator and Redis at", addr)
 
-	a, err := newInstance("A", addr, prefix, srv)
+	a, err := newInstance(addr, prefix, srv)
 	if err != nil {
 		return err
 	}
@@ -100,7 +99,7 @@ func share(ctx context.Context, out io.Writer, addr, prefix, uid string) error {
 	fmt.Fprintf(out, "Instance A logged in as %s (%s); the session is in Redis under %s\n",
 		user.Name, user.UID, strconv.Quote(prefix+srv.AppID()))
 
-	b, err := newInstance("B", addr, prefix, srv)
+	b, err := newInstance(addr, prefix, srv)
 	if err != nil {
 		return err
 	}
@@ -125,7 +124,7 @@ func share(ctx context.Context, out io.Writer, addr, prefix, uid string) error {
 	}
 	fmt.Fprintln(out, "Instance A logged out: the session is gone from Redis")
 
-	c, err := newInstance("C", addr, prefix, srv)
+	c, err := newInstance(addr, prefix, srv)
 	if err != nil {
 		return err
 	}
