@@ -37,9 +37,10 @@ const maxCompareAttempts = 16
 // The token is compared in Go, after decoding the value, so the format
 // lives in one place (cometchatcalls.DecodeSession); the delete itself is a
 // Lua script that removes the key only if it still holds the very bytes
-// that were checked (compared by SHA-1 digest). A concurrent Save in between makes the script do
-// nothing, and DeleteIfToken reads again. A value that is not a session is
-// ERROR_SESSION_STORE, as for Load, and is left as it is.
+// that were checked (compared by SHA-1 digest). A concurrent Save in
+// between makes the script do nothing, and DeleteIfToken reads again. A
+// value that is not a session is ERROR_SESSION_STORE, as for Load, and is
+// left as it is.
 func (s *Store) DeleteIfToken(ctx context.Context, appID, authToken string) error {
 	if err := s.check(ctx); err != nil {
 		return err
