@@ -373,15 +373,9 @@ func (c *Client) ValidateSession(ctx context.Context) (*User, error) {
 }
 
 func (c *Client) validateSession(ctx context.Context) (*User, *Error) {
-	if e := c.usable(ctx); e != nil {
-		return nil, e
-	}
-	cur, e := c.current(ctx)
+	cur, e := c.userSession(ctx, CodeNoUserLoggedIn, "No user is currently logged in")
 	if e != nil {
 		return nil, e
-	}
-	if cur.user == nil {
-		return nil, newError(CodeNoUserLoggedIn, "No user is currently logged in")
 	}
 	u, e := c.me(ctx, http.MethodGet, cur.token, nil, nil)
 	if e != nil {

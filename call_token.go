@@ -73,17 +73,12 @@ func (c *Client) generateCallToken(ctx context.Context, sessionID string) (*Call
 	if e := validateSessionID(sessionID); e != nil {
 		return nil, e
 	}
-	// Before the session is read: a first read goes to the SessionStore,
-	// and a done context is ERROR_NETWORK whatever the store would say.
-	if e := c.usable(ctx); e != nil {
-		return nil, e
-	}
-	cur, e := c.current(ctx)
+	// userSession checks the context before the session is read: a first
+	// read goes to the SessionStore, and a done context is ERROR_NETWORK
+	// whatever the store would say.
+	cur, e := c.userSession(ctx, CodeAuthTokenMissing, ErrAuthTokenMissing.Message)
 	if e != nil {
 		return nil, e
-	}
-	if cur.user == nil {
-		return nil, newError(CodeAuthTokenMissing, ErrAuthTokenMissing.Message)
 	}
 	t, e := c.requestCallToken(ctx, sessionID, cur.token)
 	if e != nil {

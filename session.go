@@ -80,6 +80,23 @@ func (c *Client) current(ctx context.Context) (*session, *Error) {
 	return s, nil
 }
 
+// userSession returns the session of the logged-in user for a call that
+// sends its token, after the checks of usable; nobody logged in is the
+// error made of code and msg.
+func (c *Client) userSession(ctx context.Context, code, msg string) (*session, *Error) {
+	if e := c.usable(ctx); e != nil {
+		return nil, e
+	}
+	cur, e := c.current(ctx)
+	if e != nil {
+		return nil, e
+	}
+	if cur.user == nil {
+		return nil, newError(code, msg)
+	}
+	return cur, nil
+}
+
 // sessionOf turns what the store held into a session; anything unusable
 // (another app's, no uid, a malformed token) counts as nobody logged in.
 func (c *Client) sessionOf(stored *Session) *session {

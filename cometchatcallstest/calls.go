@@ -71,14 +71,7 @@ func (s *Server) callCredential(h http.Header) string {
 		}
 		return CredentialUnknown
 	}
-	token := h.Get(headerAuthToken)
-	switch {
-	case token == "":
-		return CredentialNone
-	case s.store.known(token):
-		return CredentialAuthToken
-	}
-	return CredentialUnknown
+	return s.authTokenCredential(h)
 }
 
 // POST /call_tokens, header authToken, body {"sessionId": "…"}: a call

@@ -103,18 +103,24 @@ func (s *Server) credential(h http.Header, role string) string {
 		}
 		return CredentialUnknown
 	case RoleClient:
-		token := h.Get(headerAuthToken)
-		switch {
-		case token == "":
-			return CredentialNone
-		case s.store.known(token):
-			return CredentialAuthToken
-		}
-		return CredentialUnknown
+		return s.authTokenCredential(h)
 	case RoleCall:
 		return s.callCredential(h)
 	}
 	return CredentialNone
+}
+
+// authTokenCredential classifies the authToken header of a client-host or
+// calls-host request.
+func (s *Server) authTokenCredential(h http.Header) string {
+	token := h.Get(headerAuthToken)
+	switch {
+	case token == "":
+		return CredentialNone
+	case s.store.known(token):
+		return CredentialAuthToken
+	}
+	return CredentialUnknown
 }
 
 // maskHeader returns a copy of h with credential values masked.
