@@ -48,8 +48,8 @@ type AdminClient struct {
 // The app ID, region and options are checked as by New (ERROR_EMPTY_APPID,
 // ERROR_INVALID_REGION, ERROR_INVALID_OPTION), then the key: an empty or
 // blank key, or one holding control characters, is ERROR_API_KEY_NOT_FOUND.
-// WithClientHost and WithSessionStore are checked but have no effect: an
-// AdminClient only talks to the admin host and keeps no session.
+// WithClientHost, WithCallHost and WithSessionStore are checked but have no
+// effect: an AdminClient only talks to the admin host and keeps no session.
 //
 // The auth key works too, but CometChat lets it only create users and auth
 // tokens; the other methods then fail with AUTH_ERR_NO_ACCESS.

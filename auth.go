@@ -20,10 +20,15 @@ import (
 // (ERROR_LOGIN_IN_PROGRESS), an empty uid (ERROR_INVALID_UID), whitespace
 // in the uid (ERROR_UID_WITH_SPACE), a uid over 100 characters or outside
 // [A-Za-z0-9_-] (ERROR_INVALID_UID), an empty auth key
-// (ERROR_API_KEY_NOT_FOUND). Then the server's codes (ERR_UID_NOT_FOUND,
-// AUTH_ERR_APIKEY_NOT_FOUND, AUTH_ERR_NO_ACCESS, …), ERROR_NETWORK,
+// (ERROR_API_KEY_NOT_FOUND). Then the server's codes as it sent them: a
+// wrong auth key is AUTH_ERR_APIKEY_NOT_FOUND (ErrAPIKeyInvalid), an
+// unknown or deactivated uid ERR_UID_NOT_FOUND, an unknown app
+// AUTH_ERR_INVALID_APPID, a rate limit ERR_TOO_MANY_REQUESTS (RetryAfter
+// set); then ERROR_NETWORK (no answer), ERROR_SERVER_UNAVAILABLE (a 5xx
+// without a CometChat body, such as a proxy's error page),
 // ERROR_INVALID_RESPONSE, and ERROR_SESSION_STORE when the session cannot
-// be saved (the context bounds the store too).
+// be saved (the context bounds the store too). Error.Retryable says which
+// of these may succeed later.
 //
 // If uid is already logged in, Login returns that user without a request.
 // If another user is, the new login runs first; only when it succeeded is

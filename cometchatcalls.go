@@ -1,7 +1,11 @@
 // Package cometchatcalls is a Go client for CometChat Calls authentication:
 // it logs a user in with a uid and an auth key (development) or an auth
-// token issued by your backend (production), keeps the session, and logs
-// the user out, speaking CometChat's REST protocol over HTTPS.
+// token issued by your backend (production), keeps the session (in memory,
+// in a file with FileStore, or in any SessionStore, such as the separate
+// module redisstore), turns it into a call token to join a call
+// (GenerateCallToken), and logs the user out, speaking CometChat's REST
+// protocol over HTTPS. AdminClient is the server half: it creates users and
+// issues auth tokens with the app's REST API key.
 //
 // It mirrors the CometChat Calls SDK v5 authentication API in two forms:
 // idiomatic Go calls that take a context and return (value, error), and

@@ -19,8 +19,8 @@ import (
 //	if errors.Is(err, cometchatcalls.ErrUIDNotFound) { … }
 //
 // Code, Message and Details never contain a credential: the SDK redacts
-// every auth key, auth token and API key the call knows before returning an
-// error, including the ones a server quotes back ("The auth token X does
+// every auth key, auth token, call token and REST API key the call knows
+// before returning an error, including the ones a server quotes back ("The auth token X does
 // not exist"). Code and Message hold the server's text as it came; Error
 // escapes any control character in them, so printing an error can't forge
 // a log line or drive a terminal.

@@ -7,8 +7,18 @@ import "context"
 // Client after it closed fails with ERROR_CLIENT_CLOSED; one that began
 // there before finishes there.
 
-// Login logs in with the default Client: ERROR_SDK_NOT_INITIALIZED before
-// Init, otherwise as Client.Login (its errors included).
+// Login logs in with the default Client, as Client.Login does.
+//
+// Its errors: ERROR_SDK_NOT_INITIALIZED before Init; then, before any
+// request, ERROR_CLIENT_CLOSED, ERROR_NETWORK for a context already done,
+// ERROR_LOGIN_IN_PROGRESS, ERROR_INVALID_UID, ERROR_UID_WITH_SPACE and
+// ERROR_API_KEY_NOT_FOUND (an empty auth key); from the server,
+// AUTH_ERR_APIKEY_NOT_FOUND (ErrAPIKeyInvalid: a wrong auth key),
+// ERR_UID_NOT_FOUND, AUTH_ERR_INVALID_APPID, ERR_TOO_MANY_REQUESTS and any
+// other code as CometChat sent it; ERROR_NETWORK (no answer),
+// ERROR_SERVER_UNAVAILABLE, ERROR_INVALID_RESPONSE, and ERROR_SESSION_STORE
+// when the session cannot be saved. Each code has an Err… sentinel for
+// errors.Is; the README's error guide says what to do about each.
 func Login(ctx context.Context, uid, authKey string) (*User, error) {
 	if c := Default(); c != nil {
 		return c.Login(ctx, uid, authKey)

@@ -1,8 +1,9 @@
 // Package cometchatcallstest provides an in-process CometChat emulator for
 // tests, in the spirit of net/http/httptest: a real HTTP server on a
 // loopback port that speaks the wire protocol the cometchatcalls SDK uses
-// (the admin/REST API and the client /me API), plus knobs to inject faults,
-// delay or hold requests, and inspect what was sent.
+// (the admin/REST API, the client /me API and the calls host's
+// /call_tokens), plus knobs to inject faults, delay or hold requests, and
+// inspect what was sent.
 //
 //	func TestLogin(t *testing.T) {
 //		srv := cometchatcallstest.NewServer()
@@ -19,8 +20,9 @@
 //	}
 //
 // The admin API lives under URL()+"/admin/v3.0" (AdminURL), the client API
-// under URL()+"/client/v3.0" (ClientURL); ClientOptions points an SDK Client
-// or AdminClient at both. Each Server has its own state, so tests using
+// under URL()+"/client/v3.0" (ClientURL), the calls API under
+// URL()+"/call/v3.0" (CallURL); ClientOptions points an SDK Client or
+// AdminClient at all three. Each Server has its own state, so tests using
 // separate servers may run in parallel.
 //
 // # Defaults

@@ -13,8 +13,10 @@
 //	go run ./examples/backend
 //
 // With COMETCHAT_APP_ID, COMETCHAT_REGION and COMETCHAT_API_KEY (the REST
-// API key) set it uses your CometChat app; with none of them set it uses the
-// embedded emulator. Some but not all set is an error (exit code 2).
+// API key) set it uses your CometChat app; with COMETCHAT_EMULATOR_URL set,
+// a running cmd/cometchat-emulator; with none of them set, the embedded
+// emulator. Some but not all of the first three set is an error (exit
+// code 2).
 //
 // The REST API key and the auth tokens are credentials: the example never
 // prints them, and the SDK keeps them out of its errors and logs.

@@ -5,7 +5,8 @@
 //	go run ./examples/callbacks
 //
 // It uses the embedded emulator unless COMETCHAT_APP_ID, COMETCHAT_REGION
-// and COMETCHAT_AUTH_KEY are set.
+// and COMETCHAT_AUTH_KEY are set (your CometChat app) or
+// COMETCHAT_EMULATOR_URL is (a running cmd/cometchat-emulator).
 package main
 
 import (

@@ -4,8 +4,9 @@
 //	go run ./examples/login [-uid cometchat-uid-1]
 //
 // With COMETCHAT_APP_ID, COMETCHAT_REGION and COMETCHAT_AUTH_KEY set it uses
-// your CometChat app; with none of them set it uses the embedded emulator.
-// Some but not all set is an error (exit code 2).
+// your CometChat app; with COMETCHAT_EMULATOR_URL set, a running
+// cmd/cometchat-emulator; with none of them set, the embedded emulator.
+// Some but not all of the first three set is an error (exit code 2).
 package main
 
 import (
