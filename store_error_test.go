@@ -20,6 +20,5 @@ func TestNewStoreError_CodeMessageAndCause(t *testing.T) {
 
 func TestNewStoreError_EscapesControlCharacters(t *testing.T) {
 	err := NewStoreError("line\nforged\x1b[31m\u0085end", nil)
-	assert.Equal(t, `line\nforged\x1b[31m\u0085end`, err.Message)
-	assert.NotContains(t, err.Error(), "\n")
+	assert.Equal(t, `cometchatcalls: ERROR_SESSION_STORE: line\nforged\x1b[31m\x85end`, err.Error())
 }
