@@ -86,7 +86,10 @@ func (c *Client) login(ctx context.Context, valid func() *Error, try attempt) (*
 	if e := c.claim(opLogin); e != nil {
 		return nil, e // not an attempt: no listener
 	}
+	ended := false
+	defer c.releaseUnless(&ended)
 	same, next, e := c.attemptLogin(ctx, valid, try)
+	ended = true
 	return c.endLogin(same, next, e)
 }
 
@@ -254,9 +257,10 @@ func (c *Client) logout(ctx context.Context) *Error {
 	if e := c.claim(opLogout); e != nil {
 		return e
 	}
+	ended := false
+	defer c.releaseUnless(&ended)
 	cur, e := c.endCurrent(ctx)
 	if e != nil {
-		c.release()
 		return e
 	}
 	// The gate stays claimed until the event is queued, so no login can
@@ -265,6 +269,7 @@ func (c *Client) logout(ctx context.Context) *Error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.busy = opNone
+	ended = true
 	if result != nil {
 		c.queue(event{kind: evLogoutFailure, err: result})
 	} else {

@@ -99,8 +99,14 @@ func run[T any](c *Client, ctx context.Context, work func() (T, *Error)) (T, *Er
 	if !c.life.enter() {
 		return zero, errClosed()
 	}
-	v, e := work()
-	c.life.leave()
+	var v T
+	var e *Error
+	func() {
+		// Deferred, so that a panic in user code that work runs (a
+		// SessionStore, a log handler) cannot leave Close waiting forever.
+		defer c.life.leave()
+		v, e = work()
+	}()
 	c.deliver()
 	return v, e
 }

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strings"
 	"time"
 )
@@ -99,15 +100,27 @@ func WithBaseURL(base string) Option {
 
 // WithSessionStore sets where the session persists; the default is a new
 // MemoryStore. Use a FileStore to keep users logged in across restarts. An
-// AdminClient ignores it.
+// AdminClient ignores it. A nil store, or one that is a nil pointer, is
+// ERROR_INVALID_OPTION.
 func WithSessionStore(s SessionStore) Option {
 	return func(c *config) error {
-		if s == nil {
+		if s == nil || isNilPointer(s) {
 			return invalidOption("WithSessionStore: the store is nil")
 		}
 		c.store = s
 		return nil
 	}
+}
+
+// isNilPointer reports whether v, a non-nil interface, holds a nil
+// pointer (or map, func, chan): a store like that would panic, or fail, at
+// the first call that reaches it.
+func isNilPointer(v any) bool {
+	switch rv := reflect.ValueOf(v); rv.Kind() {
+	case reflect.Pointer, reflect.Map, reflect.Func, reflect.Chan, reflect.Slice:
+		return rv.IsNil()
+	}
+	return false
 }
 
 // WithHTTPClient sets the HTTP client that carries the requests. The SDK
