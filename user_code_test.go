@@ -7,7 +7,9 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"os"
 	"testing"
+	"time"
 
 	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
@@ -134,4 +136,40 @@ func TestWithSessionStore_TypedNilIsInvalid(t *testing.T) {
 			assert.Nil(t, c)
 		})
 	}
+}
+
+// storeUsingHandler is a slog handler that uses a SessionStore, as a
+// handler that records log lines next to the session might.
+type storeUsingHandler struct {
+	slog.Handler
+	use func()
+}
+
+func (storeUsingHandler) Enabled(context.Context, slog.Level) bool { return true }
+func (h storeUsingHandler) Handle(context.Context, slog.Record) error {
+	h.use()
+	return nil
+}
+
+// TestFileStore_LogsWithNoLockHeld: the warning about a corrupt file moved
+// aside goes to user code (the logger); a handler that uses the same
+// FileStore must not wait for the lock the warning's call holds.
+func TestFileStore_LogsWithNoLockHeld(t *testing.T) {
+	t.Parallel()
+	path := fsPath(t)
+	require.NoError(t, os.WriteFile(path, []byte("garbage"), 0o600))
+	f := NewFileStore(path)
+	var inHandler error
+	require.NoError(t, f.SetLogger(slog.New(storeUsingHandler{use: func() {
+		// Bounded, so that a handler left waiting fails the test instead
+		// of hanging it.
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		inHandler = f.Save(ctx, fsSession("app2"))
+	}})))
+	require.NoError(t, f.Save(context.Background(), fsSession("app1")))
+	require.NoError(t, inHandler, "the handler's own Save")
+	got, err := f.Load(context.Background(), "app2")
+	require.NoError(t, err)
+	assert.NotNil(t, got)
 }
