@@ -5,6 +5,7 @@ package cometchatcalls
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"os"
@@ -172,4 +173,19 @@ func TestFileStore_LogsWithNoLockHeld(t *testing.T) {
 	got, err := f.Load(context.Background(), "app2")
 	require.NoError(t, err)
 	assert.NotNil(t, got)
+}
+
+// TestError_NilNeverPanics: a nil *Error in an error interface (the
+// classic typed-nil mistake in the caller's code) prints, unwraps and
+// compares without panicking, like the rest of the SDK's nil values.
+func TestError_NilNeverPanics(t *testing.T) {
+	t.Parallel()
+	var e *Error
+	var err error = e
+	require.NotPanics(t, func() {
+		assert.Equal(t, "cometchatcalls: <nil>", err.Error())
+		assert.Nil(t, e.Unwrap())
+		assert.False(t, errors.Is(err, ErrNetwork))
+		assert.False(t, e.Retryable())
+	})
 }
