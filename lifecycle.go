@@ -117,8 +117,10 @@ func run[T any](c *Client, ctx context.Context, work func() (T, *Error)) (T, *Er
 // listener or a callback, then releases idle connections; no store write
 // happens after it returned. The stored session stays in the SessionStore.
 //
-// Close may be called from anywhere, a listener or a callback included,
-// any number of times; it always returns nil.
+// Close may be called from a listener or a callback, and any number of
+// times; it always returns nil. It must not be called from a SessionStore
+// method or a log handler of this Client (nor Init, which closes it): they
+// run inside a call, and Close would wait for that call, so for itself.
 func (c *Client) Close() error {
 	if c == nil || c.t == nil {
 		return nil

@@ -191,6 +191,8 @@ func WithMaxRetryWait(d time.Duration) Option {
 //
 // The default discards everything. A nil logger is ERROR_INVALID_OPTION: to
 // discard logs, leave it unset or pass slog.New(slog.DiscardHandler).
+// The handler runs inside the call that logs, with no lock held: it may
+// call the Client, except Close (see Client.Close).
 func WithLogger(l *slog.Logger) Option {
 	return func(c *config) error {
 		if l == nil {
