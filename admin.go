@@ -382,7 +382,8 @@ func (a *AdminClient) ListAuthTokens(ctx context.Context, uid string) ([]AuthTok
 // with it is logged out by its next ValidateSession. The uid follows the
 // rules of Client.Login and the token those of Client.LoginWithAuthToken
 // (ERROR_BLANK_AUTHTOKEN, ERROR_AUTHTOKEN_WITH_SPACE), checked before any
-// request. An unknown token is ERR_AUTH_TOKEN_NOT_FOUND, an unknown user
+// request; a token that is "." or ".." (no auth token is) is
+// ERROR_INVALID_ARGUMENT. An unknown token is ERR_AUTH_TOKEN_NOT_FOUND, an unknown user
 // ERR_UID_NOT_FOUND. The token never appears in errors or logs, although it
 // is part of the request path.
 func (a *AdminClient) RevokeAuthToken(ctx context.Context, uid, token string) error {
@@ -395,6 +396,11 @@ func (a *AdminClient) RevokeAuthToken(ctx context.Context, uid, token string) er
 	}
 	if e := validateToken(token); e != nil {
 		return e
+	}
+	if token == "." || token == ".." {
+		// A dot segment, which servers and proxies resolve: "/.." would
+		// make this DELETE /users/{uid}, deleting the user.
+		return newError(CodeInvalidArgument, "Auth token cannot be a dot path segment")
 	}
 	req := a.request(http.MethodDelete, tokensPath(uid)+"/"+url.PathEscape(token), nil)
 	req.pathSecret = secret(token)

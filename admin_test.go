@@ -565,6 +565,12 @@ func TestAdminClient_ArgumentValidationSendsNothing(t *testing.T) {
 		{"RevokeAuthToken, token with a control character", func(ctx context.Context, a *AdminClient) error {
 			return a.RevokeAuthToken(ctx, testUID, "ab\x00cd")
 		}, CodeAuthTokenWithSpace},
+		{"RevokeAuthToken, token that is a dot segment", func(ctx context.Context, a *AdminClient) error {
+			return a.RevokeAuthToken(ctx, testUID, ".")
+		}, CodeInvalidArgument},
+		{"RevokeAuthToken, token that is a dot-dot segment (DELETE /users/{uid} once resolved)", func(ctx context.Context, a *AdminClient) error {
+			return a.RevokeAuthToken(ctx, testUID, "..")
+		}, CodeInvalidArgument},
 		{"RevokeAuthToken, bad uid first", func(ctx context.Context, a *AdminClient) error {
 			return a.RevokeAuthToken(ctx, "", "")
 		}, CodeInvalidUID},
