@@ -70,7 +70,7 @@ type FileStore struct {
 // NewFileStore returns a FileStore that keeps its sessions in the file at
 // path. Nothing is created until the first Save; a missing file is an empty
 // store. A relative path is resolved against the working directory at each
-// call.
+// call; an empty one makes every call fail with ERROR_SESSION_STORE.
 func NewFileStore(path string) *FileStore {
 	return &FileStore{
 		path: path,
@@ -92,14 +92,14 @@ func (f *FileStore) Path() string {
 // warning per file; never a token). By default the FileStore logs through
 // the logger of the Client that uses it (WithLogger), unless SetLogger was
 // called first; to silence it, pass slog.New(slog.DiscardHandler). A nil l
-// is ERROR_INVALID_OPTION, like WithLogger(nil), and changes nothing. Safe
-// for concurrent use.
+// (or a zero slog.Logger) is ERROR_INVALID_OPTION, like WithLogger(nil),
+// and changes nothing. Safe for concurrent use.
 func (f *FileStore) SetLogger(l *slog.Logger) error {
 	if err := f.usable(); err != nil {
 		return err
 	}
-	if l == nil {
-		return invalidOption("FileStore.SetLogger: the logger is nil; use slog.New(slog.DiscardHandler) to discard")
+	if l == nil || l.Handler() == nil {
+		return invalidOption("FileStore.SetLogger: the logger is nil or has no handler; use slog.New(slog.DiscardHandler) to discard")
 	}
 	f.logger.Store(l)
 	return nil
@@ -224,6 +224,9 @@ func (f *FileStore) check(ctx context.Context) error {
 	if err := f.usable(); err != nil {
 		return err
 	}
+	if f.path == "" { // "." once cleaned: a directory, with "..lock" beside it
+		return newError(CodeSessionStore, "the FileStore's path is empty")
+	}
 	if ctx == nil {
 		return errNilContext
 	}
@@ -309,10 +312,6 @@ func (f *FileStore) read(file string) (doc *fileDoc, problem *Error, err error) 
 		return nil, problem, nil
 	}
 	return doc, nil, nil
-}
-
-func tooLarge(size int64) *Error {
-	return formatError(fmt.Sprintf("larger than 1 MiB (%d bytes); not a session file", size), nil)
 }
 
 // update runs a read-modify-write of the whole file under the exclusive

@@ -189,14 +189,15 @@ func WithMaxRetryWait(d time.Duration) Option {
 // and warnings (retries given up, failed implicit logouts, session files
 // moved aside). No credential is ever logged.
 //
-// The default discards everything. A nil logger is ERROR_INVALID_OPTION: to
-// discard logs, leave it unset or pass slog.New(slog.DiscardHandler).
-// The handler runs inside the call that logs, with no lock held: it may
-// call the Client, except Close (see Client.Close).
+// The default discards everything. A nil logger, or a zero slog.Logger
+// (no handler), is ERROR_INVALID_OPTION: to discard logs, leave it unset
+// or pass slog.New(slog.DiscardHandler). The handler runs inside the call
+// that logs, with no lock held: it may call the Client, except Close (see
+// Client.Close).
 func WithLogger(l *slog.Logger) Option {
 	return func(c *config) error {
-		if l == nil {
-			return invalidOption("WithLogger: the logger is nil")
+		if l == nil || l.Handler() == nil { // a zero slog.Logger panics at its first line
+			return invalidOption("WithLogger: the logger is nil or has no handler")
 		}
 		c.logger = l
 		return nil

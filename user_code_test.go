@@ -189,3 +189,32 @@ func TestError_NilNeverPanics(t *testing.T) {
 		assert.False(t, e.Retryable())
 	})
 }
+
+// TestZeroLogger_IsInvalid: a zero slog.Logger has no handler and panics
+// at its first line; WithLogger and FileStore.SetLogger refuse it like nil.
+func TestZeroLogger_IsInvalid(t *testing.T) {
+	t.Parallel()
+	_, err := New(testAppID, "us", WithLogger(&slog.Logger{}))
+	requireCode(t, err, CodeInvalidOption)
+	_, err = NewAdminClient(testAppID, "us", testAuthKey, WithLogger(&slog.Logger{}))
+	requireCode(t, err, CodeInvalidOption)
+	requireCode(t, NewFileStore(fsPath(t)).SetLogger(&slog.Logger{}), CodeInvalidOption)
+}
+
+// TestFileStore_EmptyPathIsAnError: NewFileStore("") cleans to ".", the
+// working directory: every call fails before touching the disk (it used to
+// create "..lock" in the working directory).
+func TestFileStore_EmptyPathIsAnError(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	f := NewFileStore("")
+	ctx := context.Background()
+	_, err := f.Load(ctx, "app1")
+	requireCode(t, err, CodeSessionStore)
+	requireCode(t, f.Save(ctx, fsSession("app1")), CodeSessionStore)
+	requireCode(t, f.Delete(ctx, "app1"), CodeSessionStore)
+	requireCode(t, f.DeleteIfToken(ctx, "app1", "t"), CodeSessionStore)
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	assert.Empty(t, entries, "nothing created in the working directory")
+}
