@@ -113,8 +113,8 @@ func WithSessionStore(s SessionStore) Option {
 }
 
 // isNilPointer reports whether v, a non-nil interface, holds a nil
-// pointer (or map, func, chan): a store like that would panic, or fail, at
-// the first call that reaches it.
+// pointer (or map, func, chan): a store or a RoundTripper like that would
+// panic, or fail, at the first call that reaches it.
 func isNilPointer(v any) bool {
 	switch rv := reflect.ValueOf(v); rv.Kind() {
 	case reflect.Pointer, reflect.Map, reflect.Func, reflect.Chan, reflect.Slice:
@@ -137,6 +137,9 @@ func WithHTTPClient(hc *http.Client) Option {
 	return func(c *config) error {
 		if hc == nil {
 			return invalidOption("WithHTTPClient: the HTTP client is nil")
+		}
+		if hc.Transport != nil && isNilPointer(hc.Transport) { // a nil *http.Transport panics at the first request
+			return invalidOption("WithHTTPClient: the HTTP client's Transport is a nil pointer")
 		}
 		c.httpClient = hc
 		return nil
