@@ -343,10 +343,12 @@ func (a *AdminClient) ListAuthTokens(ctx context.Context, uid string) ([]AuthTok
 	}
 	tokens := []AuthToken{}
 	seen := make(map[string]bool)
+	var received []secret
 	for page := 1; ; page++ {
 		query := url.Values{"perPage": {strconv.Itoa(tokensPerPage)}, "page": {strconv.Itoa(page)}}.Encode()
 		req := a.request(http.MethodGet, tokensPath(uid), nil)
 		req.query = query
+		req.known = received // a later page's error may quote them
 		var env *tokenPage
 		if e := doEnvelope(ctx, a.t, req, func() envelopeView { env = &tokenPage{}; return env }); e != nil {
 			return nil, e
@@ -370,6 +372,7 @@ func (a *AdminClient) ListAuthTokens(ctx context.Context, uid string) ([]AuthTok
 			if !seen[tok.Token] {
 				seen[tok.Token] = true
 				tokens = append(tokens, tok)
+				received = append(received, secret(tok.Token))
 			}
 		}
 		if page >= p.TotalPages {
