@@ -150,7 +150,8 @@ func (a *AdminClient) enter(ctx context.Context) *Error {
 // Close ends the AdminClient: later calls fail with ERROR_CLIENT_CLOSED at
 // once. It waits for the requests in flight, then releases idle
 // connections. Close may be called any number of times, from any
-// goroutine; it always returns nil.
+// goroutine except a log handler of this AdminClient (which runs inside a
+// call, so Close would wait for itself); it always returns nil.
 func (a *AdminClient) Close() error {
 	if a == nil || a.t == nil {
 		return nil
