@@ -343,10 +343,12 @@ func (a *AdminClient) ListAuthTokens(ctx context.Context, uid string) ([]AuthTok
 	}
 	tokens := []AuthToken{}
 	seen := make(map[string]bool)
+	var received []secret
 	for page := 1; ; page++ {
 		query := url.Values{"perPage": {strconv.Itoa(tokensPerPage)}, "page": {strconv.Itoa(page)}}.Encode()
 		req := a.request(http.MethodGet, tokensPath(uid), nil)
 		req.query = query
+		req.known = received // a later page's error may quote them
 		var env *tokenPage
 		if e := doEnvelope(ctx, a.t, req, func() envelopeView { env = &tokenPage{}; return env }); e != nil {
 			return nil, e
@@ -370,6 +372,7 @@ func (a *AdminClient) ListAuthTokens(ctx context.Context, uid string) ([]AuthTok
 			if !seen[tok.Token] {
 				seen[tok.Token] = true
 				tokens = append(tokens, tok)
+				received = append(received, secret(tok.Token))
 			}
 		}
 		if page >= p.TotalPages {
@@ -382,7 +385,8 @@ func (a *AdminClient) ListAuthTokens(ctx context.Context, uid string) ([]AuthTok
 // with it is logged out by its next ValidateSession. The uid follows the
 // rules of Client.Login and the token those of Client.LoginWithAuthToken
 // (ERROR_BLANK_AUTHTOKEN, ERROR_AUTHTOKEN_WITH_SPACE), checked before any
-// request. An unknown token is ERR_AUTH_TOKEN_NOT_FOUND, an unknown user
+// request; a token that is "." or ".." (no auth token is) is
+// ERROR_INVALID_ARGUMENT. An unknown token is ERR_AUTH_TOKEN_NOT_FOUND, an unknown user
 // ERR_UID_NOT_FOUND. The token never appears in errors or logs, although it
 // is part of the request path.
 func (a *AdminClient) RevokeAuthToken(ctx context.Context, uid, token string) error {
@@ -395,6 +399,11 @@ func (a *AdminClient) RevokeAuthToken(ctx context.Context, uid, token string) er
 	}
 	if e := validateToken(token); e != nil {
 		return e
+	}
+	if token == "." || token == ".." {
+		// A dot segment, which servers and proxies resolve: "/.." would
+		// make this DELETE /users/{uid}, deleting the user.
+		return newError(CodeInvalidArgument, "Auth token cannot be a dot path segment")
 	}
 	req := a.request(http.MethodDelete, tokensPath(uid)+"/"+url.PathEscape(token), nil)
 	req.pathSecret = secret(token)

@@ -401,6 +401,26 @@ func TestListAuthTokens_FollowsEveryPage(t *testing.T) {
 	}
 }
 
+// TestListAuthTokens_LaterPageErrorsScrubTheTokensReceived: the tokens of
+// page 1 are credentials the call knows; page 2's error must not show them.
+func TestListAuthTokens_LaterPageErrorsScrubTheTokensReceived(t *testing.T) {
+	t.Parallel()
+	a, mt, _ := adminSetup(t)
+	mt.RegisterNoResponder(func(r *http.Request) (*http.Response, error) {
+		if r.URL.Query().Get("page") == "1" {
+			return listResponder([]any{tokenJSON(testUID, testToken, 1)}, 1, 2)(r)
+		}
+		return errorResponder(500, "ERR_"+testToken, "cannot list after "+testToken)(r)
+	})
+	_, err := a.ListAuthTokens(context.Background(), testUID)
+	var e *Error
+	require.ErrorAs(t, err, &e)
+	assertNoSecret(t, "Code", e.Code)
+	assertNoSecret(t, "Message", e.Message)
+	assertNoSecret(t, "Error()", e.Error())
+	assert.True(t, e.Code == "ERR_[REDACTED]", "the server's code, scrubbed")
+}
+
 func TestListAuthTokens_Empty(t *testing.T) {
 	t.Parallel()
 	a, mt, rec := adminSetup(t)
@@ -565,6 +585,12 @@ func TestAdminClient_ArgumentValidationSendsNothing(t *testing.T) {
 		{"RevokeAuthToken, token with a control character", func(ctx context.Context, a *AdminClient) error {
 			return a.RevokeAuthToken(ctx, testUID, "ab\x00cd")
 		}, CodeAuthTokenWithSpace},
+		{"RevokeAuthToken, token that is a dot segment", func(ctx context.Context, a *AdminClient) error {
+			return a.RevokeAuthToken(ctx, testUID, ".")
+		}, CodeInvalidArgument},
+		{"RevokeAuthToken, token that is a dot-dot segment (DELETE /users/{uid} once resolved)", func(ctx context.Context, a *AdminClient) error {
+			return a.RevokeAuthToken(ctx, testUID, "..")
+		}, CodeInvalidArgument},
 		{"RevokeAuthToken, bad uid first", func(ctx context.Context, a *AdminClient) error {
 			return a.RevokeAuthToken(ctx, "", "")
 		}, CodeInvalidUID},

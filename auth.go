@@ -46,7 +46,8 @@ func (c *Client) Login(ctx context.Context, uid, authKey string) (*User, error) 
 			}
 			return validateAuthKey(authKey)
 		}
-		return c.login(ctx, valid, func(cur *session) (*User, *session, *Error) { return c.loginWithKey(ctx, cur, uid, authKey) })
+		try := func(cur *session) (*User, *session, *Error) { return c.loginWithKey(ctx, cur, uid, authKey) }
+		return c.login(ctx, valid, try, secret(authKey))
 	})
 	if e != nil {
 		return nil, e
@@ -83,22 +84,27 @@ func (c *Client) LoginWithAuthToken(ctx context.Context, authToken string) (*Use
 type attempt func(cur *session) (same *User, next *session, e *Error)
 
 // login is what both logins share: the gate, then the attempt, then the
-// switch from the previous session.
-func (c *Client) login(ctx context.Context, valid func() *Error, try attempt) (*User, *Error) {
+// switch from the previous session. known is the credential the caller
+// gave besides the token (Login's auth key), scrubbed from every request
+// of the call.
+func (c *Client) login(ctx context.Context, valid func() *Error, try attempt, known ...secret) (*User, *Error) {
 	if e := c.usable(ctx); e != nil {
 		return nil, e
 	}
 	if e := c.claim(opLogin); e != nil {
 		return nil, e // not an attempt: no listener
 	}
-	same, next, e := c.attemptLogin(ctx, valid, try)
+	ended := false
+	defer c.releaseUnless(&ended)
+	same, next, e := c.attemptLogin(ctx, valid, try, known)
+	ended = true
 	return c.endLogin(same, next, e)
 }
 
 // attemptLogin does a login's I/O, under the gate: the new session is
 // checked with the server and saved before the previous one is revoked,
 // so a failure anywhere leaves the previous session as it was.
-func (c *Client) attemptLogin(ctx context.Context, valid func() *Error, try attempt) (same *User, next *session, e *Error) {
+func (c *Client) attemptLogin(ctx context.Context, valid func() *Error, try attempt, known []secret) (same *User, next *session, e *Error) {
 	if e := valid(); e != nil {
 		return nil, nil, e
 	}
@@ -111,7 +117,7 @@ func (c *Client) attemptLogin(ctx context.Context, valid func() *Error, try atte
 		return nil, nil, e
 	}
 	if cur.user != nil {
-		c.revokePrevious(ctx, cur, next)
+		c.revokePrevious(ctx, cur, next, known)
 	}
 	return nil, next, nil
 }
@@ -212,9 +218,10 @@ func (c *Client) me(ctx context.Context, method string, token secret, body []byt
 }
 
 // revokePrevious logs prev out on the server once next replaced it in the
-// store, on a best-effort basis: a failure is logged at warn level.
-func (c *Client) revokePrevious(ctx context.Context, prev, next *session) {
-	if e := c.revoke(ctx, prev, next.token); e != nil {
+// store, on a best-effort basis: a failure is logged at warn level. The
+// answer may quote any credential of the login (known: the auth key).
+func (c *Client) revokePrevious(ctx context.Context, prev, next *session, known []secret) {
+	if e := c.revoke(ctx, prev, append(known, next.token)...); e != nil {
 		c.logger.LogAttrs(ctx, slog.LevelWarn, "cometchatcalls: the previous user's logout was not confirmed",
 			slog.String("uid", prev.user.UID), slog.String("code", e.Code))
 	}
@@ -259,9 +266,10 @@ func (c *Client) logout(ctx context.Context) *Error {
 	if e := c.claim(opLogout); e != nil {
 		return e
 	}
+	ended := false
+	defer c.releaseUnless(&ended)
 	cur, e := c.endCurrent(ctx)
 	if e != nil {
-		c.release()
 		return e
 	}
 	// The gate stays claimed until the event is queued, so no login can
@@ -270,6 +278,7 @@ func (c *Client) logout(ctx context.Context) *Error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.busy = opNone
+	ended = true
 	if result != nil {
 		c.queue(event{kind: evLogoutFailure, err: result})
 	} else {

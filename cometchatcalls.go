@@ -283,7 +283,9 @@ var (
 // ERROR_CLIENT_CLOSED if it had not started its work yet.
 //
 // Init may be called from a listener or a callback: it never waits for
-// one.
+// one. Not from a SessionStore method or a log handler of the default
+// Client, though: Init closes that Client, and Close waits for the call
+// the store or handler runs in.
 func Init(appID, region string, opts ...Option) error {
 	cfg, err := newConfig(appID, region, opts)
 	if err != nil {

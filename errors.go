@@ -49,6 +49,9 @@ type Error struct {
 // Control characters in Code and Message are escaped (a line feed reads \n,
 // an escape \x1b, a line separator \u2028).
 func (e *Error) Error() string {
+	if e == nil {
+		return "cometchatcalls: <nil>" // a typed nil in an error interface
+	}
 	var b strings.Builder
 	b.WriteString("cometchatcalls: ")
 	writeEscaped(&b, e.Code)
@@ -108,13 +111,18 @@ func writeHex(b *strings.Builder, prefix string, v uint32, digits int) {
 // Unwrap returns the cause of the error, if any: a context error, a network
 // error, a store error, or the *Error behind it (ERROR_LOGOUT_FAIL,
 // ERROR_SERVER_UNAVAILABLE).
-func (e *Error) Unwrap() error { return e.cause }
+func (e *Error) Unwrap() error {
+	if e == nil {
+		return nil
+	}
+	return e.cause
+}
 
 // Is reports whether target is an *Error with the same Code, so that
 // errors.Is(err, ErrInvalidUID) matches any error carrying that code.
 func (e *Error) Is(target error) bool {
 	t, ok := target.(*Error)
-	return ok && t != nil && e.Code == t.Code
+	return ok && e != nil && t != nil && e.Code == t.Code
 }
 
 // Retryable reports whether the same call may succeed if tried again

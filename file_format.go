@@ -313,3 +313,8 @@ func quoteName(s string) string {
 	}
 	return fmt.Sprintf("%q", s)
 }
+
+// tooLarge is the problem of a session file over maxFileStoreSize.
+func tooLarge(size int64) *Error {
+	return formatError(fmt.Sprintf("larger than 1 MiB (%d bytes); not a session file", size), nil)
+}

@@ -70,7 +70,7 @@ type FileStore struct {
 // NewFileStore returns a FileStore that keeps its sessions in the file at
 // path. Nothing is created until the first Save; a missing file is an empty
 // store. A relative path is resolved against the working directory at each
-// call.
+// call; an empty one makes every call fail with ERROR_SESSION_STORE.
 func NewFileStore(path string) *FileStore {
 	return &FileStore{
 		path: path,
@@ -92,14 +92,14 @@ func (f *FileStore) Path() string {
 // warning per file; never a token). By default the FileStore logs through
 // the logger of the Client that uses it (WithLogger), unless SetLogger was
 // called first; to silence it, pass slog.New(slog.DiscardHandler). A nil l
-// is ERROR_INVALID_OPTION, like WithLogger(nil), and changes nothing. Safe
-// for concurrent use.
+// (or a zero slog.Logger) is ERROR_INVALID_OPTION, like WithLogger(nil),
+// and changes nothing. Safe for concurrent use.
 func (f *FileStore) SetLogger(l *slog.Logger) error {
 	if err := f.usable(); err != nil {
 		return err
 	}
-	if l == nil {
-		return invalidOption("FileStore.SetLogger: the logger is nil; use slog.New(slog.DiscardHandler) to discard")
+	if l == nil || l.Handler() == nil {
+		return invalidOption("FileStore.SetLogger: the logger is nil or has no handler; use slog.New(slog.DiscardHandler) to discard")
 	}
 	f.logger.Store(l)
 	return nil
@@ -224,6 +224,9 @@ func (f *FileStore) check(ctx context.Context) error {
 	if err := f.usable(); err != nil {
 		return err
 	}
+	if f.path == "" { // "." once cleaned: a directory, with "..lock" beside it
+		return newError(CodeSessionStore, "the FileStore's path is empty")
+	}
 	if ctx == nil {
 		return errNilContext
 	}
@@ -311,41 +314,52 @@ func (f *FileStore) read(file string) (doc *fileDoc, problem *Error, err error) 
 	return doc, nil, nil
 }
 
-func tooLarge(size int64) *Error {
-	return formatError(fmt.Sprintf("larger than 1 MiB (%d bytes); not a session file", size), nil)
-}
-
 // update runs a read-modify-write of the whole file under the exclusive
 // lock. mutate reports whether it changed doc; when it did not and the file
-// was fine, nothing is written. An unreadable file is moved aside first.
+// was fine, nothing is written. An unreadable file is moved aside first,
+// and logged once the locks are released: the logger is user code, which
+// may use this very store.
 func (f *FileStore) update(ctx context.Context, file string, mutate func(*fileDoc) bool) error {
+	movedTo, problem, err := f.updateLocked(ctx, file, mutate)
+	if l := f.logger.Load(); l != nil && movedTo != "" {
+		l.LogAttrs(ctx, slog.LevelWarn, "cometchatcalls: unreadable session file moved aside; writing a fresh one",
+			slog.String("path", f.path),
+			slog.String("moved_to", movedTo),
+			slog.String("problem", problem.Message))
+	}
+	return err
+}
+
+// updateLocked is update's work under the lock; movedTo names where an
+// unreadable file went, and problem what was wrong with it.
+func (f *FileStore) updateLocked(ctx context.Context, file string, mutate func(*fileDoc) bool) (movedTo string, problem *Error, err error) {
 	unlock, err := f.lock(ctx, file, true)
 	if err != nil {
-		return err
+		return "", nil, err
 	}
 	defer unlock()
 	doc, problem, err := f.read(file)
 	if err != nil {
-		return err
+		return "", nil, err
 	}
 	if problem != nil {
-		if err := f.moveAside(ctx, file, problem); err != nil {
-			return err
+		if movedTo, err = f.moveAside(file, problem); err != nil {
+			return "", nil, err
 		}
 	}
 	if doc == nil {
 		doc = &fileDoc{Version: fileStoreVersion, Sessions: map[string]*fileRecord{}}
 	}
 	if changed := mutate(doc); !changed && problem == nil {
-		return nil // e.g. Delete of an app with no session: leave the file as it is
+		return "", nil, nil // e.g. Delete of an app with no session: leave the file as it is
 	}
-	return f.write(file, doc)
+	return movedTo, problem, f.write(file, doc)
 }
 
 // moveAside renames an unreadable file to "<file>.corrupt-<unix seconds>"
-// (plus "-N" when that name is taken) and logs it. The caller holds the
-// exclusive lock, so no other FileStore races for the name.
-func (f *FileStore) moveAside(ctx context.Context, file string, problem *Error) error {
+// (plus "-N" when that name is taken) and returns that name. The caller
+// holds the exclusive lock, so no other FileStore races for the name.
+func (f *FileStore) moveAside(file string, problem *Error) (string, error) {
 	stem := fmt.Sprintf("%s.corrupt-%d", file, time.Now().Unix())
 	aside := stem
 	for i := 1; ; i++ {
@@ -355,15 +369,9 @@ func (f *FileStore) moveAside(ctx context.Context, file string, problem *Error) 
 		aside = fmt.Sprintf("%s-%d", stem, i)
 	}
 	if err := os.Rename(file, aside); err != nil {
-		return f.fileError("unreadable ("+problem.Message+") and cannot be moved aside: "+pathErrorText(err), err)
+		return "", f.fileError("unreadable ("+problem.Message+") and cannot be moved aside: "+pathErrorText(err), err)
 	}
-	if l := f.logger.Load(); l != nil {
-		l.LogAttrs(ctx, slog.LevelWarn, "cometchatcalls: unreadable session file moved aside; writing a fresh one",
-			slog.String("path", f.path),
-			slog.String("moved_to", aside),
-			slog.String("problem", problem.Message))
-	}
-	return nil
+	return aside, nil
 }
 
 // write replaces file atomically: a temporary file in the same directory

@@ -99,8 +99,14 @@ func run[T any](c *Client, ctx context.Context, work func() (T, *Error)) (T, *Er
 	if !c.life.enter() {
 		return zero, errClosed()
 	}
-	v, e := work()
-	c.life.leave()
+	var v T
+	var e *Error
+	func() {
+		// Deferred, so that a panic in user code that work runs (a
+		// SessionStore, a log handler) cannot leave Close waiting forever.
+		defer c.life.leave()
+		v, e = work()
+	}()
 	c.deliver()
 	return v, e
 }
@@ -111,8 +117,10 @@ func run[T any](c *Client, ctx context.Context, work func() (T, *Error)) (T, *Er
 // listener or a callback, then releases idle connections; no store write
 // happens after it returned. The stored session stays in the SessionStore.
 //
-// Close may be called from anywhere, a listener or a callback included,
-// any number of times; it always returns nil.
+// Close may be called from a listener or a callback, and any number of
+// times; it always returns nil. It must not be called from a SessionStore
+// method or a log handler of this Client (nor Init, which closes it): they
+// run inside a call, and Close would wait for that call, so for itself.
 func (c *Client) Close() error {
 	if c == nil || c.t == nil {
 		return nil
@@ -142,7 +150,8 @@ func (a *AdminClient) enter(ctx context.Context) *Error {
 // Close ends the AdminClient: later calls fail with ERROR_CLIENT_CLOSED at
 // once. It waits for the requests in flight, then releases idle
 // connections. Close may be called any number of times, from any
-// goroutine; it always returns nil.
+// goroutine except a log handler of this AdminClient (which runs inside a
+// call, so Close would wait for itself); it always returns nil.
 func (a *AdminClient) Close() error {
 	if a == nil || a.t == nil {
 		return nil

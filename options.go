@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strings"
 	"time"
 )
@@ -99,15 +100,27 @@ func WithBaseURL(base string) Option {
 
 // WithSessionStore sets where the session persists; the default is a new
 // MemoryStore. Use a FileStore to keep users logged in across restarts. An
-// AdminClient ignores it.
+// AdminClient ignores it. A nil store, or one that is a nil pointer, is
+// ERROR_INVALID_OPTION.
 func WithSessionStore(s SessionStore) Option {
 	return func(c *config) error {
-		if s == nil {
+		if s == nil || isNilPointer(s) {
 			return invalidOption("WithSessionStore: the store is nil")
 		}
 		c.store = s
 		return nil
 	}
+}
+
+// isNilPointer reports whether v, a non-nil interface, holds a nil
+// pointer (or map, func, chan): a store or a RoundTripper like that would
+// panic, or fail, at the first call that reaches it.
+func isNilPointer(v any) bool {
+	switch rv := reflect.ValueOf(v); rv.Kind() {
+	case reflect.Pointer, reflect.Map, reflect.Func, reflect.Chan, reflect.Slice:
+		return rv.IsNil()
+	}
+	return false
 }
 
 // WithHTTPClient sets the HTTP client that carries the requests. The SDK
@@ -124,6 +137,9 @@ func WithHTTPClient(hc *http.Client) Option {
 	return func(c *config) error {
 		if hc == nil {
 			return invalidOption("WithHTTPClient: the HTTP client is nil")
+		}
+		if hc.Transport != nil && isNilPointer(hc.Transport) { // a nil *http.Transport panics at the first request
+			return invalidOption("WithHTTPClient: the HTTP client's Transport is a nil pointer")
 		}
 		c.httpClient = hc
 		return nil
@@ -176,12 +192,15 @@ func WithMaxRetryWait(d time.Duration) Option {
 // and warnings (retries given up, failed implicit logouts, session files
 // moved aside). No credential is ever logged.
 //
-// The default discards everything. A nil logger is ERROR_INVALID_OPTION: to
-// discard logs, leave it unset or pass slog.New(slog.DiscardHandler).
+// The default discards everything. A nil logger, or a zero slog.Logger
+// (no handler), is ERROR_INVALID_OPTION: to discard logs, leave it unset
+// or pass slog.New(slog.DiscardHandler). The handler runs inside the call
+// that logs, with no lock held: it may call the Client, except Close (see
+// Client.Close).
 func WithLogger(l *slog.Logger) Option {
 	return func(c *config) error {
-		if l == nil {
-			return invalidOption("WithLogger: the logger is nil")
+		if l == nil || l.Handler() == nil { // a zero slog.Logger panics at its first line
+			return invalidOption("WithLogger: the logger is nil or has no handler")
 		}
 		c.logger = l
 		return nil

@@ -55,6 +55,8 @@ func TestOptions_Invalid(t *testing.T) {
 		"zero timeout":          WithTimeout(0),
 		"negative timeout":      WithTimeout(-time.Second),
 		"nil http client":       WithHTTPClient(nil),
+		"nil *http.Transport":   WithHTTPClient(&http.Client{Transport: (*http.Transport)(nil)}),
+		"zero slog.Logger":      WithLogger(&slog.Logger{}),
 		"nil store":             WithSessionStore(nil),
 		"nil logger":            WithLogger(nil),
 		"control in UA":         WithUserAgent("a\r\nb"),

@@ -2,6 +2,7 @@ package cometchatcalls
 
 import (
 	"context"
+	"errors"
 	"math/rand/v2"
 	"net/http"
 	"strconv"
@@ -84,12 +85,16 @@ func retryAfterOf(resp *http.Response) time.Duration {
 }
 
 // parseRetryAfter reads a Retry-After value: delay-seconds or an HTTP date.
-// Negative, unparsable or past values give (0, false); huge ones are capped.
+// Negative, unparsable or past values give (0, false); huge ones, even
+// past int64, are capped.
 func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 	if v == "" {
 		return 0, false
 	}
-	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+	// A number of seconds too large for int64 is still a number of seconds:
+	// the longest wait there is (as RFC 9111 says of delta-seconds), not no
+	// Retry-After at all. ParseInt then returns the int64 bound of its sign.
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil || errors.Is(err, strconv.ErrRange) {
 		if secs < 0 {
 			return 0, false
 		}

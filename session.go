@@ -59,6 +59,17 @@ func (c *Client) release() {
 	c.mu.Unlock()
 }
 
+// releaseUnless gives the gate back unless *ended says the operation that
+// claimed it did so itself. Deferred right after claim, it frees the gate
+// when user code the operation runs (a SessionStore, a log handler)
+// panics; otherwise every later login and logout would be refused as in
+// progress.
+func (c *Client) releaseUnless(ended *bool) {
+	if !*ended {
+		c.release()
+	}
+}
+
 // current returns the current session, reading the store on first use.
 // The read runs with no lock held and is bounded by ctx; if another call
 // set the session meanwhile, that one wins.

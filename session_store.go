@@ -66,6 +66,8 @@ func (s *Session) clone() *Session {
 // value it is given (later changes to it must not change what is stored).
 // Delete of an app ID with no session is not an error. Errors are reported
 // to callers wrapped in an *Error with code ERROR_SESSION_STORE.
+// A store's methods run inside a Client's call, with no lock held; they
+// must not call that Client's Close (or Init), which waits for the call.
 //
 // cometchatcallstest.TestSessionStore checks an implementation against this
 // contract.

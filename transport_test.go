@@ -220,14 +220,15 @@ func TestParseRetryAfter(t *testing.T) {
 		{"-1", 0, false},
 		{"abc", 0, false},
 		{"1.5", 0, false},
-		{"99999999999999999999999", 0, false}, // overflows int64: unparsable
+		{"99999999999999999999999", maxRetryAfter, true}, // overflows int64: still the longest wait
+		{"-99999999999999999999999", 0, false},
 		{"9223372036854775807", maxRetryAfter, true},
 		{"86401", maxRetryAfter, true},
 		{now.Add(10 * time.Second).Format(http.TimeFormat), 10 * time.Second, true},
 		{now.Add(-10 * time.Second).Format(http.TimeFormat), 0, false},
 		{now.Add(1000 * time.Hour).Format(http.TimeFormat), maxRetryAfter, true},
 		{"Mon, 02 Jan 2006 15:04:05 XYZ", 0, false},
-		{strings.Repeat("9", 100), 0, false},
+		{strings.Repeat("9", 100), maxRetryAfter, true},
 	}
 	for _, tt := range tests {
 		got, ok := parseRetryAfter(tt.in, now)

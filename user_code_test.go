@@ -1,0 +1,220 @@
+package cometchatcalls
+
+// Tests of user code that misbehaves inside a call: a SessionStore or a
+// log handler that panics, and a store passed as a typed nil.
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// setupUnclosed is setup without the Close at cleanup, for the tests of a
+// Close that could hang: they fail instead of hanging the run.
+func setupUnclosed(t *testing.T, opts ...Option) (*Client, *httpmock.MockTransport) {
+	t.Helper()
+	mt := httpmock.NewMockTransport()
+	base := []Option{WithHTTPClient(&http.Client{Transport: mt}), WithAdminHost(adminBase), WithClientHost(clientBase)}
+	c, err := New(testAppID, "us", append(base, opts...)...)
+	require.NoError(t, err)
+	return c, mt
+}
+
+// panickyStore is a MemoryStore whose Save, Delete or DeleteIfToken
+// panics while armed, as a store with a bug does.
+type panickyStore struct {
+	MemoryStore
+	armed bool
+}
+
+func (s *panickyStore) Save(ctx context.Context, sess *Session) error {
+	if s.armed {
+		panic("store bug")
+	}
+	return s.MemoryStore.Save(ctx, sess)
+}
+
+func (s *panickyStore) DeleteIfToken(ctx context.Context, appID, token string) error {
+	if s.armed {
+		panic("store bug")
+	}
+	return s.MemoryStore.DeleteIfToken(ctx, appID, token)
+}
+
+// mustPanic runs fn, which must panic (the panic is the user's own, and
+// it reaches the caller: net/http recovers a handler's panic this way).
+func mustPanic(t *testing.T, what string, fn func()) {
+	t.Helper()
+	defer func() {
+		t.Helper()
+		if recover() == nil {
+			t.Errorf("%s: no panic", what)
+		}
+	}()
+	fn()
+}
+
+// TestPanickingStore_LeavesTheClientUsable: a store that panics inside
+// Login or Logout must not leave the call counted in flight (Close would
+// wait forever) nor the gate claimed (every later login and logout would
+// be ERROR_LOGIN_IN_PROGRESS).
+func TestPanickingStore_LeavesTheClientUsable(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	store := &panickyStore{}
+	c, mt := setupUnclosed(t, WithSessionStore(store))
+	mockLogin(mt, testUID, "A", testToken)
+	mockLogout(mt)
+
+	store.armed = true
+	mustPanic(t, "Login", func() { _, _ = c.Login(ctx, testUID, testAuthKey) })
+	store.armed = false
+	_, err := c.Login(ctx, testUID, testAuthKey)
+	require.NoError(t, err, "the gate was given back")
+
+	store.armed = true
+	mustPanic(t, "Logout", func() { _ = c.Logout(ctx) })
+	store.armed = false
+	_, err = c.Login(ctx, testUID, testAuthKey)
+	require.NoError(t, err, "the gate was given back")
+
+	within(t, "Close after a panicking store", func() { require.NoError(t, c.Close()) })
+}
+
+// panickyHandler is a slog handler with a bug.
+type panickyHandler struct{ slog.Handler }
+
+func (panickyHandler) Enabled(context.Context, slog.Level) bool  { return true }
+func (panickyHandler) Handle(context.Context, slog.Record) error { panic("handler bug") }
+
+// TestPanickingLogHandler_DoesNotWedgeClose: the transport logs inside the
+// call; a handler that panics there must not leave the call in flight.
+func TestPanickingLogHandler_DoesNotWedgeClose(t *testing.T) {
+	t.Parallel()
+	c, mt := setupUnclosed(t, WithLogger(slog.New(panickyHandler{})))
+	mockLogin(mt, testUID, "A", testToken)
+	mustPanic(t, "Login", func() { _, _ = c.Login(context.Background(), testUID, testAuthKey) })
+	within(t, "Close after a panicking log handler", func() { require.NoError(t, c.Close()) })
+}
+
+// nilMapStore is a store written the usual way, whose methods dereference
+// their receiver.
+type nilMapStore struct{ sessions map[string]*Session }
+
+func (s *nilMapStore) Load(_ context.Context, appID string) (*Session, error) {
+	return s.sessions[appID], nil
+}
+func (s *nilMapStore) Save(_ context.Context, x *Session) error { s.sessions[x.AppID] = x; return nil }
+func (s *nilMapStore) Delete(_ context.Context, appID string) error {
+	delete(s.sessions, appID)
+	return nil
+}
+
+// TestWithSessionStore_TypedNilIsInvalid: an interface holding a nil
+// pointer is as nil as WithSessionStore(nil), and refused the same way,
+// instead of panicking in the first call that reaches the store.
+func TestWithSessionStore_TypedNilIsInvalid(t *testing.T) {
+	t.Parallel()
+	for name, s := range map[string]SessionStore{
+		"custom":       (*nilMapStore)(nil),
+		"*MemoryStore": (*MemoryStore)(nil),
+		"*FileStore":   (*FileStore)(nil),
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			var c *Client
+			var err error
+			require.NotPanics(t, func() { c, err = New(testAppID, "us", WithSessionStore(s)) })
+			requireCode(t, err, CodeInvalidOption)
+			assert.Nil(t, c)
+		})
+	}
+}
+
+// storeUsingHandler is a slog handler that uses a SessionStore, as a
+// handler that records log lines next to the session might.
+type storeUsingHandler struct {
+	slog.Handler
+	use func()
+}
+
+func (storeUsingHandler) Enabled(context.Context, slog.Level) bool { return true }
+func (h storeUsingHandler) Handle(context.Context, slog.Record) error {
+	h.use()
+	return nil
+}
+
+// TestFileStore_LogsWithNoLockHeld: the warning about a corrupt file moved
+// aside goes to user code (the logger); a handler that uses the same
+// FileStore must not wait for the lock the warning's call holds.
+func TestFileStore_LogsWithNoLockHeld(t *testing.T) {
+	t.Parallel()
+	path := fsPath(t)
+	require.NoError(t, os.WriteFile(path, []byte("garbage"), 0o600))
+	f := NewFileStore(path)
+	var inHandler error
+	require.NoError(t, f.SetLogger(slog.New(storeUsingHandler{use: func() {
+		// Bounded, so that a handler left waiting fails the test instead
+		// of hanging it.
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		inHandler = f.Save(ctx, fsSession("app2"))
+	}})))
+	require.NoError(t, f.Save(context.Background(), fsSession("app1")))
+	require.NoError(t, inHandler, "the handler's own Save")
+	got, err := f.Load(context.Background(), "app2")
+	require.NoError(t, err)
+	assert.NotNil(t, got)
+}
+
+// TestError_NilNeverPanics: a nil *Error in an error interface (the
+// classic typed-nil mistake in the caller's code) prints, unwraps and
+// compares without panicking, like the rest of the SDK's nil values.
+func TestError_NilNeverPanics(t *testing.T) {
+	t.Parallel()
+	var e *Error
+	var err error = e
+	require.NotPanics(t, func() {
+		assert.Equal(t, "cometchatcalls: <nil>", err.Error())
+		assert.Nil(t, e.Unwrap())
+		assert.False(t, errors.Is(err, ErrNetwork))
+		assert.False(t, e.Retryable())
+	})
+}
+
+// TestZeroLogger_IsInvalid: a zero slog.Logger has no handler and panics
+// at its first line; WithLogger and FileStore.SetLogger refuse it like nil.
+func TestZeroLogger_IsInvalid(t *testing.T) {
+	t.Parallel()
+	_, err := New(testAppID, "us", WithLogger(&slog.Logger{}))
+	requireCode(t, err, CodeInvalidOption)
+	_, err = NewAdminClient(testAppID, "us", testAuthKey, WithLogger(&slog.Logger{}))
+	requireCode(t, err, CodeInvalidOption)
+	requireCode(t, NewFileStore(fsPath(t)).SetLogger(&slog.Logger{}), CodeInvalidOption)
+}
+
+// TestFileStore_EmptyPathIsAnError: NewFileStore("") cleans to ".", the
+// working directory: every call fails before touching the disk (it used to
+// create "..lock" in the working directory).
+func TestFileStore_EmptyPathIsAnError(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	f := NewFileStore("")
+	ctx := context.Background()
+	_, err := f.Load(ctx, "app1")
+	requireCode(t, err, CodeSessionStore)
+	requireCode(t, f.Save(ctx, fsSession("app1")), CodeSessionStore)
+	requireCode(t, f.Delete(ctx, "app1"), CodeSessionStore)
+	requireCode(t, f.DeleteIfToken(ctx, "app1", "t"), CodeSessionStore)
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	assert.Empty(t, entries, "nothing created in the working directory")
+}
