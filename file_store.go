@@ -10,7 +10,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"runtime"
 	"sync/atomic"
 	"time"
 )
@@ -241,15 +240,6 @@ func (f *FileStore) fileError(problem string, cause error) *Error {
 	return wrapError(CodeSessionStore, "session file "+f.path+": "+problem, cause)
 }
 
-// fail is the test seam of failStep: the error the named step must fail
-// with, or nil to run it.
-func (f *FileStore) fail(step string) error {
-	if f.failStep == nil {
-		return nil
-	}
-	return f.failStep(step)
-}
-
 // target returns the file to read and replace: the path itself or, when it
 // is a symbolic link, the file the link points to (through chains of
 // links, and even when that file does not exist yet). Renaming onto the
@@ -372,71 +362,6 @@ func (f *FileStore) moveAside(file string, problem *Error) (string, error) {
 		return "", f.fileError("unreadable ("+problem.Message+") and cannot be moved aside: "+pathErrorText(err), err)
 	}
 	return aside, nil
-}
-
-// write replaces file atomically: a temporary file in the same directory
-// (so the rename cannot cross file systems), written, synced, closed,
-// renamed over file, then the directory synced so the rename itself
-// survives a power cut. The temporary file is removed if any step fails.
-// The new file is 0600 whatever the old one was, since rename keeps the
-// temporary file's mode.
-func (f *FileStore) write(file string, doc *fileDoc) (err error) {
-	data, err := encodeFileStore(doc)
-	if err != nil {
-		return f.fileError("cannot encode the sessions: "+err.Error(), err)
-	}
-	if len(data) > maxFileStoreSize {
-		return f.fileError("the sessions would take more than 1 MiB; not saved", nil)
-	}
-	dir := filepath.Dir(file)
-	tmp, err := os.CreateTemp(dir, filepath.Base(file)+".tmp-*")
-	if err != nil {
-		return f.fileError("cannot create a temporary file: "+pathErrorText(err), err)
-	}
-	defer func() {
-		if err != nil {
-			_ = tmp.Close() // may already be closed; the error is moot
-			_ = os.Remove(tmp.Name())
-		}
-	}()
-	steps := []struct {
-		name string
-		run  func() error
-	}{
-		// CreateTemp already uses 0600; Chmod makes it so whatever the
-		// umask or platform default did.
-		{"set the permissions of the temporary file", func() error { return tmp.Chmod(0o600) }},
-		{"write the temporary file", func() error { _, err := tmp.Write(data); return err }},
-		{"sync the temporary file", tmp.Sync},
-		{"close the temporary file", tmp.Close},
-		{"replace the file", func() error { return os.Rename(tmp.Name(), file) }},
-	}
-	for _, step := range steps {
-		if err = f.fail(step.name); err == nil {
-			err = step.run()
-		}
-		if err != nil {
-			return f.fileError("cannot "+step.name+": "+pathErrorText(err), err)
-		}
-	}
-	syncDir(dir)
-	return nil
-}
-
-// syncDir makes a rename in dir durable. It is best effort: the rename has
-// happened, so the file is whole either way (old or new content), and
-// reporting a failure here would tell the caller a saved session was not
-// saved. Windows cannot sync a directory handle and does not need to.
-func syncDir(dir string) {
-	if runtime.GOOS == "windows" {
-		return
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return
-	}
-	_ = d.Sync()
-	_ = d.Close()
 }
 
 // pathErrorText describes an OS error without repeating the operation and
