@@ -117,7 +117,12 @@ func (c *Client) GenerateCallTokenWithAuthToken(ctx context.Context, sessionID, 
 		if e := c.usable(ctx); e != nil {
 			return nil, e
 		}
-		return c.requestCallToken(ctx, sessionID, secret(authToken))
+		// The session's token, if any, is a credential this call knows too.
+		var known []secret
+		if s := c.cur.Load(); s != nil {
+			known = knownSecrets(s.token)
+		}
+		return c.requestCallToken(ctx, sessionID, secret(authToken), known...)
 	})
 	if e != nil {
 		return nil, e
@@ -147,15 +152,16 @@ type callTokenData struct {
 }
 
 // requestCallToken asks the calls host for a call token for sessionID on
-// behalf of the user whose auth token is token.
-func (c *Client) requestCallToken(ctx context.Context, sessionID string, token secret) (*CallToken, *Error) {
+// behalf of the user whose auth token is token; known are the other
+// credentials the call knows, scrubbed from its errors.
+func (c *Client) requestCallToken(ctx context.Context, sessionID string, token secret, known ...secret) (*CallToken, *Error) {
 	// Marshal escapes what JSON needs (and replaces invalid UTF-8); a
 	// string never fails to encode.
 	body, _ := json.Marshal(struct {
 		SessionID string `json:"sessionId"`
 	}{sessionID})
 	var data callTokenData
-	e := do(ctx, c.t, &request{role: roleCall, method: http.MethodPost, path: "/call_tokens", cred: token, body: body}, &data)
+	e := do(ctx, c.t, &request{role: roleCall, method: http.MethodPost, path: "/call_tokens", cred: token, body: body, known: known}, &data)
 	if e != nil {
 		return nil, e
 	}

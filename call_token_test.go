@@ -648,3 +648,16 @@ func TestGenerateCallToken_RestoredSession(t *testing.T) {
 	assert.True(t, rec.all()[0].Header.Get("authToken") == testToken)
 	assert.Equal(t, 1, mt.GetTotalCallCount())
 }
+
+// TestGenerateCallTokenWithAuthToken_ScrubsTheSessionsToken: a server that
+// quotes the logged-in session's token in the error of an explicit-token
+// call gets it scrubbed too: every credential the call knows.
+func TestGenerateCallTokenWithAuthToken_ScrubsTheSessionsToken(t *testing.T) {
+	t.Parallel()
+	c, mt := callLoggedIn(t, WithRetries(0))
+	const other = "other-user-token-123"
+	mt.RegisterResponder(http.MethodPost, callTokensURL, quotingError(403, CodeNoAccess, other, testToken))
+	_, err := c.GenerateCallTokenWithAuthToken(context.Background(), "room", other)
+	e := requireCode(t, err, CodeNoAccess)
+	assertNoSecret(t, "error", fmt.Sprintf("%v %+v", e, e.Details), testToken, other)
+}
