@@ -5,4 +5,4 @@ package cometchatcalls
 import "syscall"
 
 // errReadOnlyFS is the error of creating a file on a read-only file system.
-var errReadOnlyFS error = syscall.EROFS
+var errReadOnlyFS = error(syscall.EROFS)
