@@ -818,15 +818,7 @@ func TestNilContext(t *testing.T) {
 	t.Parallel()
 	c, mt := setup(t)
 	var nilCtx context.Context
-	_, err := c.Login(nilCtx, testUID, testAuthKey)
-	requireCode(t, err, CodeInvalidArgument)
-	_, err = c.LoginWithAuthToken(nilCtx, testToken)
-	requireCode(t, err, CodeInvalidArgument)
-	requireCode(t, c.Logout(nilCtx), CodeInvalidArgument)
-	_, err = c.GetLoggedInUser(nilCtx)
-	requireCode(t, err, CodeInvalidArgument)
-	_, err = c.ValidateSession(nilCtx)
-	requireCode(t, err, CodeInvalidArgument)
+	requireCodes(t, clientCalls(nilCtx, c), CodeInvalidArgument)
 	assert.False(t, c.IsUserLoggedIn(nilCtx))
 	assert.Zero(t, mt.GetTotalCallCount())
 }

@@ -1,7 +1,9 @@
 package cometchatcalls
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -149,6 +151,32 @@ func assertNoSecret(t *testing.T, where, s string, secrets ...string) {
 // newTestLogger logs everything, as text, into w.
 func newTestLogger(w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+// clientCalls runs every method of c that takes a context and returns an
+// error, and returns what each returned, by name.
+func clientCalls(ctx context.Context, c *Client) map[string]error {
+	errs := map[string]error{}
+	_, errs["Login"] = c.Login(ctx, testUID, testAuthKey)
+	_, errs["LoginWithAuthToken"] = c.LoginWithAuthToken(ctx, testToken)
+	errs["Logout"] = c.Logout(ctx)
+	_, errs["GetLoggedInUser"] = c.GetLoggedInUser(ctx)
+	_, errs["GetUserAuthToken"] = c.GetUserAuthToken(ctx)
+	_, errs["ValidateSession"] = c.ValidateSession(ctx)
+	_, errs["GenerateCallToken"] = c.GenerateCallToken(ctx, "room")
+	_, errs["GenerateCallTokenWithAuthToken"] = c.GenerateCallTokenWithAuthToken(ctx, "room", testToken)
+	return errs
+}
+
+// requireCodes checks that every call in errs failed with code.
+func requireCodes(t *testing.T, errs map[string]error, code string) {
+	t.Helper()
+	for name, err := range errs {
+		var e *Error
+		if !errors.As(err, &e) || e.Code != code {
+			t.Errorf("%s: got %v, want code %s", name, err, code)
+		}
+	}
 }
 
 func requireCode(t *testing.T, err error, code string) *Error {

@@ -153,18 +153,8 @@ func TestZeroAndNilClients(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			require.NotPanics(t, func() {
-				_, err := c.Login(ctx, testUID, testAuthKey)
-				requireCode(t, err, CodeClientClosed)
-				_, err = c.LoginWithAuthToken(ctx, testToken)
-				requireCode(t, err, CodeClientClosed)
-				requireCode(t, c.Logout(ctx), CodeClientClosed)
-				_, err = c.GetLoggedInUser(ctx)
-				requireCode(t, err, CodeClientClosed)
-				_, err = c.GetUserAuthToken(ctx)
-				requireCode(t, err, CodeClientClosed)
+				requireCodes(t, clientCalls(ctx, c), CodeClientClosed)
 				assert.False(t, c.IsUserLoggedIn(ctx))
-				_, err = c.ValidateSession(ctx)
-				requireCode(t, err, CodeClientClosed)
 				var cc callbackCounter
 				<-c.LoginAsync(ctx, testUID, testAuthKey, cc.onUser, cc.onError)
 				assert.Equal(t, CodeClientClosed, cc.err.Load().Code)
