@@ -1,6 +1,7 @@
 package cometchatcalls
 
 import (
+	"slices"
 	"sync"
 	"sync/atomic"
 )
@@ -164,15 +165,21 @@ func (c *Client) deliver() {
 	c.mu.Unlock()
 
 	finished := false
+	var rest []event // the events of the batch not delivered yet
 	defer func() {
-		if !finished { // a listener panicked: let the next call deliver
+		if !finished {
+			// A listener panicked: the events after the one it was
+			// hearing go back to the front of the queue, in order, for
+			// the next call to deliver.
 			c.mu.Lock()
+			c.pending = slices.Concat(rest, c.pending)
 			c.delivering = false
 			c.mu.Unlock()
 		}
 	}()
 	for batch := c.nextBatch(); batch != nil; batch = c.nextBatch() {
-		for _, ev := range batch {
+		for i, ev := range batch {
+			rest = batch[i+1:]
 			c.listeners.fire(ev)
 		}
 	}

@@ -218,3 +218,27 @@ func TestFileStore_EmptyPathIsAnError(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, entries, "nothing created in the working directory")
 }
+
+// TestPanickingListener_LosesNoLaterEvent: a listener that panics on one
+// event does not take the events after it with it: the next call on the
+// Client delivers them, in order.
+func TestPanickingListener_LosesNoLaterEvent(t *testing.T) {
+	t.Parallel()
+	c, mt := loggedIn(t)
+	mt.RegisterResponder(http.MethodPost, adminBase+"/users/cometchat-uid-2/auth_tokens",
+		dataResponder(200, map[string]any{"uid": "cometchat-uid-2", "authToken": testToken2}))
+	mt.RegisterResponder(http.MethodPut, meURL, dataResponder(200, userJSON("cometchat-uid-2", "B")))
+	mt.RegisterResponder(http.MethodDelete, meURL, dataResponder(200, map[string]any{"success": true}))
+	var heard []string
+	c.AddLoginListener("l", LoginListener{
+		OnLogoutSuccess: func() { panic("listener bug") },
+		OnLoginSuccess:  func(u *User) { heard = append(heard, "login "+u.UID) },
+	})
+	// Switching users queues OnLogoutSuccess, then OnLoginSuccess.
+	mustPanic(t, "Login", func() { _, _ = c.Login(context.Background(), "cometchat-uid-2", testAuthKey) })
+	assert.Empty(t, heard)
+
+	_, err := c.GenerateCallToken(context.Background(), "") // any call delivers what is queued
+	requireCode(t, err, CodeSessionIDMissing)
+	assert.Equal(t, []string{"login cometchat-uid-2"}, heard)
+}
