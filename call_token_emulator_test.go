@@ -18,42 +18,35 @@ import (
 
 func TestEmulator_GenerateCallToken(t *testing.T) {
 	t.Parallel()
-	for name, srvOpts := range map[string][]cometchatcallstest.ServerOption{
-		"http": nil,
-		"tls":  {cometchatcallstest.WithTLS()},
-	} {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			srv, c := newEmulated(t, srvOpts)
-			ctx := context.Background()
-			_, err := c.Login(ctx, "cometchat-uid-3", srv.AuthKey())
-			require.NoError(t, err)
-			srv.ResetRequests()
+	overHTTPAndTLS(t, func(t *testing.T, srv *cometchatcallstest.Server, c *cometchatcalls.Client) {
+		ctx := context.Background()
+		_, err := c.Login(ctx, "cometchat-uid-3", srv.AuthKey())
+		require.NoError(t, err)
+		srv.ResetRequests()
 
-			ct, err := c.GenerateCallToken(ctx, "daily-standup")
-			require.NoError(t, err)
-			assert.Equal(t, "daily-standup", ct.SessionID)
-			uid, session, ok := srv.CallTokenInfo(ct.Token)
-			require.True(t, ok, "the emulator issued this token")
-			assert.Equal(t, "cometchat-uid-3", uid)
-			assert.Equal(t, "daily-standup", session)
+		ct, err := c.GenerateCallToken(ctx, "daily-standup")
+		require.NoError(t, err)
+		assert.Equal(t, "daily-standup", ct.SessionID)
+		uid, session, ok := srv.CallTokenInfo(ct.Token)
+		require.True(t, ok, "the emulator issued this token")
+		assert.Equal(t, "cometchat-uid-3", uid)
+		assert.Equal(t, "daily-standup", session)
 
-			again, err := c.GenerateCallToken(ctx, "daily-standup")
-			require.NoError(t, err)
-			assert.NotEqual(t, ct.Token, again.Token, "a fresh token each time")
+		again, err := c.GenerateCallToken(ctx, "daily-standup")
+		require.NoError(t, err)
+		assert.NotEqual(t, ct.Token, again.Token, "a fresh token each time")
 
-			reqs := srv.Requests()
-			require.Len(t, reqs, 2)
-			r := reqs[0]
-			assert.Equal(t, "POST", r.Method)
-			assert.Equal(t, "/call/v3.0/call_tokens", r.Path)
-			assert.Equal(t, cometchatcallstest.RoleCall, r.Role)
-			assert.Equal(t, cometchatcallstest.CredentialAuthToken, r.Credential)
-			assert.Equal(t, srv.AppID(), r.Header.Get("appId"))
-			assert.Equal(t, `{"sessionId":"daily-standup"}`, string(r.Body))
-			assert.NotContains(t, ct.String(), ct.Token)
-		})
-	}
+		reqs := srv.Requests()
+		require.Len(t, reqs, 2)
+		r := reqs[0]
+		assert.Equal(t, "POST", r.Method)
+		assert.Equal(t, "/call/v3.0/call_tokens", r.Path)
+		assert.Equal(t, cometchatcallstest.RoleCall, r.Role)
+		assert.Equal(t, cometchatcallstest.CredentialAuthToken, r.Credential)
+		assert.Equal(t, srv.AppID(), r.Header.Get("appId"))
+		assert.Equal(t, `{"sessionId":"daily-standup"}`, string(r.Body))
+		assert.NotContains(t, ct.String(), ct.Token)
+	})
 }
 
 func TestEmulator_GenerateCallToken_RevokedTokenEndsTheSession(t *testing.T) {

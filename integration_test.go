@@ -28,8 +28,9 @@ func newEmulated(t *testing.T, srvOpts []cometchatcallstest.ServerOption, opts .
 	return srv, clientFor(t, srv, opts...)
 }
 
-func TestEmulator_FullFlow(t *testing.T) {
-	t.Parallel()
+// overHTTPAndTLS runs test in two parallel subtests, "http" and "tls",
+// each against its own emulator and Client.
+func overHTTPAndTLS(t *testing.T, test func(t *testing.T, srv *cometchatcallstest.Server, c *cometchatcalls.Client)) {
 	for name, srvOpts := range map[string][]cometchatcallstest.ServerOption{
 		"http": nil,
 		"tls":  {cometchatcallstest.WithTLS()},
@@ -37,51 +38,57 @@ func TestEmulator_FullFlow(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			srv, c := newEmulated(t, srvOpts)
-			ctx := context.Background()
-			if name == "tls" {
-				require.True(t, strings.HasPrefix(srv.URL(), "https://"))
-			}
-
-			u, err := c.GetLoggedInUser(ctx)
-			require.NoError(t, err)
-			assert.Nil(t, u)
-
-			u, err = c.Login(ctx, "cometchat-uid-1", srv.AuthKey())
-			require.NoError(t, err)
-			assert.Equal(t, "Andrew Joseph", u.Name)
-			assert.Equal(t, cometchatcalls.StatusOnline, u.Status)
-			assert.Equal(t, "https://assets.cometchat.io/sampleapp/v2/users/cometchat-uid-1.webp", u.Avatar)
-			assert.Positive(t, u.CreatedAt)
-
-			reqs := srv.Requests()
-			require.Len(t, reqs, 2)
-			assert.Equal(t, "POST", reqs[0].Method)
-			assert.Equal(t, "/admin/v3.0/users/cometchat-uid-1/auth_tokens", reqs[0].Path)
-			assert.Equal(t, cometchatcallstest.CredentialAuthKey, reqs[0].Credential)
-			assert.Equal(t, "PUT", reqs[1].Method)
-			assert.Equal(t, "/client/v3.0/me", reqs[1].Path)
-			assert.Equal(t, cometchatcallstest.CredentialAuthToken, reqs[1].Credential)
-			assert.JSONEq(t, string(reqs[0].Body), string(reqs[1].Body), "the same login body on both")
-
-			tok, err := c.GetUserAuthToken(ctx)
-			require.NoError(t, err)
-			assert.True(t, strings.HasPrefix(tok, "cometchat-uid-1_"), "a real-looking token")
-
-			u, err = c.ValidateSession(ctx)
-			require.NoError(t, err)
-			assert.Equal(t, "cometchat-uid-1", u.UID)
-
-			require.NoError(t, c.Logout(ctx))
-			assert.Empty(t, srv.AuthTokens("cometchat-uid-1"), "DELETE /me revoked the token")
-
-			issued, err := srv.IssueAuthToken("cometchat-uid-4")
-			require.NoError(t, err)
-			u, err = c.LoginWithAuthToken(ctx, issued)
-			require.NoError(t, err)
-			assert.Equal(t, "Susan Marie", u.Name)
-			assert.LessOrEqual(t, srv.ConnectionCount(), 2, "connections are reused")
+			wantScheme := map[string]string{"http": "http://", "tls": "https://"}[name]
+			require.True(t, strings.HasPrefix(srv.URL(), wantScheme), "the emulator serves %s", name)
+			test(t, srv, c)
 		})
 	}
+}
+
+func TestEmulator_FullFlow(t *testing.T) {
+	t.Parallel()
+	overHTTPAndTLS(t, func(t *testing.T, srv *cometchatcallstest.Server, c *cometchatcalls.Client) {
+		ctx := context.Background()
+
+		u, err := c.GetLoggedInUser(ctx)
+		require.NoError(t, err)
+		assert.Nil(t, u)
+
+		u, err = c.Login(ctx, "cometchat-uid-1", srv.AuthKey())
+		require.NoError(t, err)
+		assert.Equal(t, "Andrew Joseph", u.Name)
+		assert.Equal(t, cometchatcalls.StatusOnline, u.Status)
+		assert.Equal(t, "https://assets.cometchat.io/sampleapp/v2/users/cometchat-uid-1.webp", u.Avatar)
+		assert.Positive(t, u.CreatedAt)
+
+		reqs := srv.Requests()
+		require.Len(t, reqs, 2)
+		assert.Equal(t, "POST", reqs[0].Method)
+		assert.Equal(t, "/admin/v3.0/users/cometchat-uid-1/auth_tokens", reqs[0].Path)
+		assert.Equal(t, cometchatcallstest.CredentialAuthKey, reqs[0].Credential)
+		assert.Equal(t, "PUT", reqs[1].Method)
+		assert.Equal(t, "/client/v3.0/me", reqs[1].Path)
+		assert.Equal(t, cometchatcallstest.CredentialAuthToken, reqs[1].Credential)
+		assert.JSONEq(t, string(reqs[0].Body), string(reqs[1].Body), "the same login body on both")
+
+		tok, err := c.GetUserAuthToken(ctx)
+		require.NoError(t, err)
+		assert.True(t, strings.HasPrefix(tok, "cometchat-uid-1_"), "a real-looking token")
+
+		u, err = c.ValidateSession(ctx)
+		require.NoError(t, err)
+		assert.Equal(t, "cometchat-uid-1", u.UID)
+
+		require.NoError(t, c.Logout(ctx))
+		assert.Empty(t, srv.AuthTokens("cometchat-uid-1"), "DELETE /me revoked the token")
+
+		issued, err := srv.IssueAuthToken("cometchat-uid-4")
+		require.NoError(t, err)
+		u, err = c.LoginWithAuthToken(ctx, issued)
+		require.NoError(t, err)
+		assert.Equal(t, "Susan Marie", u.Name)
+		assert.LessOrEqual(t, srv.ConnectionCount(), 2, "connections are reused")
+	})
 }
 
 func TestEmulator_ServerErrorsKeepCodes(t *testing.T) {
