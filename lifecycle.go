@@ -34,13 +34,15 @@ func (l *lifecycle) enter() bool {
 // leave counts out the work of a successful enter.
 func (l *lifecycle) leave() { l.inflight.Done() }
 
-// close refuses new work, waits for the work in flight, then runs release
-// once. Every caller returns only after release has run, so a second
-// (or concurrent) Close also finds the connections released.
-func (l *lifecycle) close(release func()) {
+// close refuses new work, runs stop (which cuts short what may wait long:
+// retry waits), waits for the work in flight, then runs release once.
+// Every caller returns only after release has run, so a second (or
+// concurrent) Close also finds the connections released.
+func (l *lifecycle) close(stop, release func()) {
 	l.mu.Lock()
 	l.closed.Store(true)
 	l.mu.Unlock()
+	stop()
 	l.inflight.Wait()
 	l.released.Do(release)
 }
@@ -115,7 +117,9 @@ func run[T any](c *Client, ctx context.Context, work func() (T, *Error)) (T, *Er
 // Close waits for the SDK's own work of the calls in flight (requests,
 // store reads and writes, synchronous and async calls alike), never for a
 // listener or a callback, then releases idle connections; no store write
-// happens after it returned. The stored session stays in the SessionStore.
+// happens after it returned. A call waiting to retry (a server's
+// Retry-After) does not wait on: it returns the error it has. The stored
+// session stays in the SessionStore.
 //
 // Close may be called from a listener or a callback, and any number of
 // times; it always returns nil. It must not be called from a SessionStore
@@ -125,7 +129,7 @@ func (c *Client) Close() error {
 	if c == nil || c.t == nil {
 		return nil
 	}
-	c.life.close(c.t.close)
+	c.life.close(c.t.stopRetries, c.t.close)
 	return nil
 }
 
@@ -156,6 +160,6 @@ func (a *AdminClient) Close() error {
 	if a == nil || a.t == nil {
 		return nil
 	}
-	a.life.close(a.t.close)
+	a.life.close(a.t.stopRetries, a.t.close)
 	return nil
 }

@@ -617,3 +617,24 @@ func TestLogin_DuringALogoutIsInProgress(t *testing.T) {
 	defer mu.Unlock()
 	assert.Equal(t, []string{"logout", "login"}, heard)
 }
+
+// TestClose_CutsRetryWaitsShort: a call waiting out a server's Retry-After
+// gives up when Close begins and returns the answer it has, so Close does
+// not wait the server's 50 seconds.
+func TestClose_CutsRetryWaitsShort(t *testing.T) {
+	t.Parallel()
+	c, mt := setupUnclosed(t, WithRetries(2))
+	asked := make(chan struct{}, 3)
+	mt.RegisterResponder(http.MethodPut, meURL, func(r *http.Request) (*http.Response, error) {
+		asked <- struct{}{}
+		return withRetryAfter("50", errorResponder(503, CodeTooManyRequests, "busy"))(r)
+	})
+	done := make(chan error, 1)
+	go func() { _, err := c.LoginWithAuthToken(context.Background(), testToken); done <- err }()
+	<-asked // the first answer is in: the call now waits 50 s to retry
+	within(t, "Close during a retry wait", func() { require.NoError(t, c.Close()) })
+	e := requireCode(t, <-done, CodeTooManyRequests)
+	assert.Equal(t, 503, e.HTTPStatus)
+	assert.Equal(t, 50*time.Second, e.RetryAfter)
+	assert.Equal(t, 1, mt.GetTotalCallCount(), "no attempt after Close began")
+}

@@ -3,6 +3,7 @@ package cometchatcalls
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -53,6 +54,10 @@ type transport struct {
 	logger       *slog.Logger
 	// sleep waits between attempts; tests replace it to see the waits.
 	sleep func(context.Context, time.Duration) error
+	// stopped ends when Close begins: a call waiting to retry gives up
+	// then, so that Close does not wait out a server's Retry-After.
+	stopped     context.Context
+	stopRetries context.CancelFunc
 }
 
 // request is one logical call; transport.do may send it several times.
@@ -93,7 +98,10 @@ func newTransport(appID string, cfg *config) *transport {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
+	stopped, stopRetries := context.WithCancel(context.Background())
 	return &transport{
+		stopped:      stopped,
+		stopRetries:  stopRetries,
 		rc:           rc,
 		hc:           hc,
 		shared:       shared,
@@ -176,10 +184,31 @@ func doEnvelope(ctx context.Context, t *transport, req *request, fresh func() en
 			}
 			return err
 		}
-		if werr := t.sleep(ctx, wait); werr != nil {
+		if werr := t.wait(ctx, wait); werr == errStopped {
+			return err // Close has begun: the caller gets the last answer now
+		} else if werr != nil {
 			return networkError(ctx, werr, req)
 		}
 	}
+}
+
+// errStopped is what wait answers once Close has begun.
+var errStopped = errors.New("the client is closing")
+
+// wait sleeps d before the next attempt, unless Close begins first
+// (t.stopRetries, called by Close before it waits for the calls in flight).
+func (t *transport) wait(ctx context.Context, d time.Duration) error {
+	if t.stopped.Err() != nil {
+		return errStopped
+	}
+	wctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	defer context.AfterFunc(t.stopped, cancel)()
+	err := t.sleep(wctx, d)
+	if err != nil && ctx.Err() == nil && t.stopped.Err() != nil {
+		return errStopped
+	}
+	return err
 }
 
 // attempt sends req once, decodes the answer into env, and logs one line.
