@@ -173,7 +173,8 @@ func (s *Store) Delete(ctx context.Context, appID string) error {
 }
 
 // check reports a nil or zero Store, a nil context, or a context that is
-// already done, before any command is sent.
+// already done (its deadline passed counts, even before its timer fires),
+// before any command is sent.
 func (s *Store) check(ctx context.Context) error {
 	switch {
 	case s == nil:
@@ -183,7 +184,7 @@ func (s *Store) check(ctx context.Context) error {
 	case ctx == nil:
 		return cometchatcalls.NewStoreError("redisstore: nil context", nil)
 	}
-	if err := ctx.Err(); err != nil {
+	if err := ended(ctx); err != nil {
 		return cometchatcalls.NewStoreError("redisstore: "+err.Error(), err)
 	}
 	return nil
@@ -203,8 +204,9 @@ func (s *Store) fail(ctx context.Context, what, key string, err error) error {
 }
 
 // ended is ctx.Err(), also when the deadline has passed but the context's
-// own timer has not fired yet (a socket deadline set from it may fire
-// first).
+// own timer has not fired yet: a socket deadline set from it may fire
+// first, and without ContextTimeoutEnabled go-redis would still send the
+// command.
 func ended(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return err
