@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -97,4 +99,17 @@ func TestRunWithState_ReportsAStateFileItCannotRead(t *testing.T) {
 		func(context.Context, io.Writer, *Target) error { t.Fatal("body ran"); return nil })
 	assert.Equal(t, 1, code)
 	assert.Contains(t, errOut.String(), "demo: cometchatcallstest: "+path+" is not a cometchatcallstest-state/1 file")
+}
+
+func TestTarget_FmtShowsNoKey(t *testing.T) {
+	target := &Target{AppID: "app-1", Region: "eu", AuthKey: "auth-key-3f9c1d", APIKey: "rest-api-key-8b2e4a", Emulated: true}
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q"} {
+		for _, v := range []any{target, *target} {
+			out := fmt.Sprintf(verb, v)
+			if strings.Contains(out, "auth-key-3f9c1d") || strings.Contains(out, "rest-api-key-8b2e4a") {
+				t.Errorf("%s of a %T shows a key", verb, v)
+			}
+			assert.Contains(t, out, "app-1", "%s of a %T names the app", verb, v)
+		}
+	}
 }
