@@ -22,6 +22,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"strconv"
 	"time"
 
@@ -80,7 +81,8 @@ func WithTTL(d time.Duration) Option {
 // New returns a Store that keeps sessions in rdb, which may be a
 // *redis.Client, *redis.ClusterClient, *redis.Ring or a failover client.
 // The Store does not own rdb: closing rdb is the caller's job. A nil rdb
-// gives a Store whose every method returns ERROR_SESSION_STORE.
+// (or a nil pointer of any client type) gives a Store whose every method
+// returns ERROR_SESSION_STORE.
 func New(rdb redis.UniversalClient, opts ...Option) *Store {
 	s := &Store{prefix: DefaultKeyPrefix}
 	if !isNilClient(rdb) {
@@ -95,19 +97,14 @@ func New(rdb redis.UniversalClient, opts ...Option) *Store {
 }
 
 // isNilClient reports whether rdb is nil, also when it holds a nil pointer
-// of one of go-redis's client types (which would panic on first use).
+// of any client type (go-redis's or a wrapper of the caller's), which would
+// panic on first use.
 func isNilClient(rdb redis.UniversalClient) bool {
-	switch c := rdb.(type) {
-	case nil:
+	if rdb == nil {
 		return true
-	case *redis.Client:
-		return c == nil
-	case *redis.ClusterClient:
-		return c == nil
-	case *redis.Ring:
-		return c == nil
 	}
-	return false
+	v := reflect.ValueOf(rdb)
+	return v.Kind() == reflect.Pointer && v.IsNil()
 }
 
 // Load returns the session stored for appID, or (nil, nil) when there is

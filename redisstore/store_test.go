@@ -269,6 +269,10 @@ func TestStore_DoneContextChangesNothing(t *testing.T) {
 	assert.True(t, before == after, "a done context must change nothing")
 }
 
+// wrappedClient is a client type of the user's own, as a tracing or
+// metrics wrapper would be.
+type wrappedClient struct{ redis.UniversalClient }
+
 func TestStore_NilStoreNilClientNilContext(t *testing.T) {
 	ctx := context.Background()
 	var nilClient *redis.Client
@@ -278,6 +282,7 @@ func TestStore_NilStoreNilClientNilContext(t *testing.T) {
 		"New(nil)":               redisstore.New(nil),
 		"New(typed nil client)":  redisstore.New(nilClient),
 		"New(typed nil cluster)": redisstore.New((*redis.ClusterClient)(nil)),
+		"New(typed nil wrapper)": redisstore.New((*wrappedClient)(nil)),
 	}
 	for name, s := range stores {
 		t.Run(name, func(t *testing.T) {
