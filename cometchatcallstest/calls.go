@@ -7,18 +7,6 @@ import (
 	"strings"
 )
 
-// The calls ("call") host lives under callPrefix. RoleCall is its
-// Request.Role.
-const (
-	callPrefix      = "/call/v3.0"
-	RoleCall        = "call"
-	headerCallToken = "callToken" // v4 sends callToken, v5 calltoken: one header to net/http
-)
-
-// CredentialCallToken is Request.Credential for a request that carried a
-// valid call token (GET /call_tokens).
-const CredentialCallToken = "call-token"
-
 // callGrant is what a call token was issued for.
 type callGrant struct {
 	uid       string

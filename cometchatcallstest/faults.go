@@ -103,21 +103,15 @@ func routeMatches(route *http.ServeMux, r *http.Request) bool {
 	return pattern != ""
 }
 
-// pathUnderHost strips a role's "/{role}/v3.0" prefix from p.
+// pathUnderHost strips the prefix of the emulator's host p is under
+// ("/client/v3.0/me" is "/me"); a path under none of them stays as it is.
 func pathUnderHost(p string) string {
-	rest, ok := strings.CutPrefix(p, "/")
-	if !ok {
-		return p
+	for _, prefix := range []string{adminPrefix, clientPrefix, callPrefix} {
+		if rest, ok := strings.CutPrefix(p, prefix); ok && strings.HasPrefix(rest, "/") {
+			return rest
+		}
 	}
-	role, rest, ok := strings.Cut(rest, "/")
-	if !ok || role == "" {
-		return p
-	}
-	version, rest, _ := strings.Cut(rest, "/")
-	if version != "v3.0" {
-		return p
-	}
-	return "/" + rest
+	return p
 }
 
 // write answers f.

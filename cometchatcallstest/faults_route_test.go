@@ -86,3 +86,15 @@ func TestFailNextOn_LoginSecondStep(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "cometchat-uid-1", user.UID)
 }
+
+// The path is under one of the emulator's hosts: a request elsewhere whose
+// path merely ends the same way is not that route.
+func TestFailNextOn_OnlyUnderTheEmulatorsHosts(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t)
+	srv.FailNextOn("GET", "/me", 1, cometchatcallstest.Fault503())
+
+	assert.Equal(t, 404, send(t, srv, "GET", "/other/v3.0/me", "", "appId", srv.AppID()).status)
+	assert.Equal(t, 404, send(t, srv, "GET", "/client/v2.0/me", "", "appId", srv.AppID()).status)
+	assert.Equal(t, 503, send(t, srv, "GET", "/client/v3.0/me", "", "appId", srv.AppID()).status, "the fault waited for its route")
+}

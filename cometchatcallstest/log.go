@@ -41,6 +41,7 @@ const (
 	CredentialAuthKey   = "auth-key"   // apiKey: the auth key
 	CredentialAPIKey    = "api-key"    // apiKey: the REST API key
 	CredentialAuthToken = "auth-token" // authToken: a valid token
+	CredentialCallToken = "call-token" // callToken (GET /call_tokens): a call token the server issued
 	CredentialUnknown   = "unknown"    // a key or token the server does not know
 )
 

@@ -10,20 +10,23 @@ import (
 	"strings"
 )
 
-// The base paths of the two roles and the headers the emulator reads.
+// The base paths of the three hosts and the headers the emulator reads.
 // Go's http.Header makes header names case-insensitive.
 const (
 	adminPrefix     = "/admin/v3.0"
 	clientPrefix    = "/client/v3.0"
+	callPrefix      = "/call/v3.0"
 	headerAppID     = "appId"
 	headerAPIKey    = "apiKey"
 	headerAuthToken = "authToken"
+	headerCallToken = "callToken" // v4 sends callToken, v5 calltoken: one header to net/http
 )
 
 // The roles recorded in Request.Role.
 const (
 	RoleAdmin  = "admin"
 	RoleClient = "client"
+	RoleCall   = "call" // the calls host
 )
 
 // handlerFunc is an endpoint: it writes the success answer itself and

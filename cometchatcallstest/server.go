@@ -225,7 +225,7 @@ func (s *Server) ClientOptions() []cometchatcalls.Option {
 	opts := []cometchatcalls.Option{
 		cometchatcalls.WithAdminHost(s.AdminURL()),
 		cometchatcalls.WithClientHost(s.ClientURL()),
-		cometchatcalls.WithCallHost(s.url + "/call/v3.0"),
+		cometchatcalls.WithCallHost(s.CallURL()),
 	}
 	if s.cert != nil {
 		opts = append(opts, cometchatcalls.WithHTTPClient(s.Client()))

@@ -21,7 +21,9 @@ import (
 //
 // The file holds auth tokens, which are credentials (of this emulator
 // only): SaveState writes it with mode 0600. A file that is not a state
-// file, or one saved for another app ID, makes Start fail.
+// file, one saved for another app ID, or one SaveState could not have
+// written (an invalid or repeated uid, an empty or repeated token) makes
+// Start fail.
 func WithStateFile(path string) ServerOption { return func(c *config) { c.stateFile = path } }
 
 // stateFormat marks a state file; a change of layout gets a new one.
@@ -83,7 +85,38 @@ func loadState(st *store, path, appID string) error {
 	if doc.AppID != appID {
 		return fmt.Errorf("the state file %s belongs to the app %q, not %q", path, doc.AppID, appID)
 	}
+	if err := checkState(doc.Users); err != nil {
+		return fmt.Errorf("the state file %s is inconsistent: %w", path, err)
+	}
 	st.restore(doc.Users)
+	return nil
+}
+
+// checkState refuses records that SaveState could not have written: the
+// store would otherwise map a token to one user while another lists it, or
+// keep a user no request can name. Its errors never quote a token.
+func checkState(records []stateRecord) error {
+	uids := make(map[string]bool, len(records))
+	tokens := map[string]bool{}
+	for i, r := range records {
+		switch uid := r.User.UID; {
+		case !validUID(uid):
+			return fmt.Errorf("user %d has an invalid uid %q", i, uid)
+		case uids[uid]:
+			return fmt.Errorf("the uid %q appears twice", uid)
+		default:
+			uids[uid] = true
+		}
+		for _, t := range r.Tokens {
+			switch {
+			case t.Token == "":
+				return fmt.Errorf("user %q has an empty auth token", r.User.UID)
+			case tokens[t.Token]:
+				return fmt.Errorf("an auth token of user %q appears twice", r.User.UID)
+			}
+			tokens[t.Token] = true
+		}
+	}
 	return nil
 }
 

@@ -3,6 +3,8 @@ package cometchatcallstest_test
 import (
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -39,7 +41,7 @@ func TestStateFile_RestoresUsersAndTokens(t *testing.T) {
 	me := send(t, second, "GET", "/client/v3.0/me", "", clientHdr(second, token)...).data(t)
 	assert.Equal(t, "cometchat-uid-1", me["uid"])
 	assert.Equal(t, "online", me["status"], "presence is kept too")
-	assert.Equal(t, []string{aliceToken}, second.AuthTokens("alice"))
+	assert.True(t, slices.Equal([]string{aliceToken}, second.AuthTokens("alice")), "alice's token is restored")
 	alice, ok := second.User("alice")
 	require.True(t, ok)
 	assert.Equal(t, map[string]any{"plan": "pro"}, alice.Metadata)
@@ -91,5 +93,43 @@ func TestStateFile_RefusesForeignFiles(t *testing.T) {
 		_, err := cometchatcallstest.Start(cometchatcallstest.WithStateFile(c.path))
 		require.Error(t, err, c.path)
 		assert.Contains(t, err.Error(), c.want)
+	}
+}
+
+// A state file that parses but could not have been saved (a user without
+// a uid, a uid or a token twice, an empty token) makes Start fail, and the
+// error quotes no token.
+func TestStateFile_RefusesInconsistentFiles(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	const token = "tok-secret-4d2a9e"
+	user := func(uid string, tokens ...string) string {
+		s := `{"user":{"uid":"` + uid + `","name":"x"},"updatedAt":1,"tokens":[`
+		for i, tk := range tokens {
+			if i > 0 {
+				s += ","
+			}
+			s += `{"token":"` + tk + `","createdAt":1}`
+		}
+		return s + `]}`
+	}
+	for name, users := range map[string]string{
+		"empty uid":        user(""),
+		"uid twice":        user("a") + "," + user("a"),
+		"empty token":      user("a", ""),
+		"token twice":      user("a", token, token),
+		"token of two":     user("a", token) + "," + user("b", token),
+		"uid with a slash": user("a/b"),
+	} {
+		path := filepath.Join(dir, filepath.Base(name)+".json")
+		doc := `{"format":"cometchatcallstest-state/1","appId":"emulatorapp","users":[` + users + `]}`
+		require.NoError(t, os.WriteFile(path, []byte(doc), 0o600))
+		srv, err := cometchatcallstest.Start(cometchatcallstest.WithStateFile(path))
+		if err == nil {
+			srv.Close()
+			t.Errorf("%s: Start accepted the state file", name)
+			continue
+		}
+		assert.False(t, strings.Contains(err.Error(), token), "%s: the error quotes a token", name)
 	}
 }

@@ -22,6 +22,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"strconv"
 	"time"
 
@@ -80,7 +81,8 @@ func WithTTL(d time.Duration) Option {
 // New returns a Store that keeps sessions in rdb, which may be a
 // *redis.Client, *redis.ClusterClient, *redis.Ring or a failover client.
 // The Store does not own rdb: closing rdb is the caller's job. A nil rdb
-// gives a Store whose every method returns ERROR_SESSION_STORE.
+// (or a nil pointer of any client type) gives a Store whose every method
+// returns ERROR_SESSION_STORE.
 func New(rdb redis.UniversalClient, opts ...Option) *Store {
 	s := &Store{prefix: DefaultKeyPrefix}
 	if !isNilClient(rdb) {
@@ -95,19 +97,14 @@ func New(rdb redis.UniversalClient, opts ...Option) *Store {
 }
 
 // isNilClient reports whether rdb is nil, also when it holds a nil pointer
-// of one of go-redis's client types (which would panic on first use).
+// of any client type (go-redis's or a wrapper of the caller's), which would
+// panic on first use.
 func isNilClient(rdb redis.UniversalClient) bool {
-	switch c := rdb.(type) {
-	case nil:
+	if rdb == nil {
 		return true
-	case *redis.Client:
-		return c == nil
-	case *redis.ClusterClient:
-		return c == nil
-	case *redis.Ring:
-		return c == nil
 	}
-	return false
+	v := reflect.ValueOf(rdb)
+	return v.Kind() == reflect.Pointer && v.IsNil()
 }
 
 // Load returns the session stored for appID, or (nil, nil) when there is
@@ -173,7 +170,8 @@ func (s *Store) Delete(ctx context.Context, appID string) error {
 }
 
 // check reports a nil or zero Store, a nil context, or a context that is
-// already done, before any command is sent.
+// already done (its deadline passed counts, even before its timer fires),
+// before any command is sent.
 func (s *Store) check(ctx context.Context) error {
 	switch {
 	case s == nil:
@@ -183,7 +181,7 @@ func (s *Store) check(ctx context.Context) error {
 	case ctx == nil:
 		return cometchatcalls.NewStoreError("redisstore: nil context", nil)
 	}
-	if err := ctx.Err(); err != nil {
+	if err := ended(ctx); err != nil {
 		return cometchatcalls.NewStoreError("redisstore: "+err.Error(), err)
 	}
 	return nil
@@ -203,8 +201,9 @@ func (s *Store) fail(ctx context.Context, what, key string, err error) error {
 }
 
 // ended is ctx.Err(), also when the deadline has passed but the context's
-// own timer has not fired yet (a socket deadline set from it may fire
-// first).
+// own timer has not fired yet: a socket deadline set from it may fire
+// first, and without ContextTimeoutEnabled go-redis would still send the
+// command.
 func ended(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return err

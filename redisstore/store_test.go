@@ -269,6 +269,10 @@ func TestStore_DoneContextChangesNothing(t *testing.T) {
 	assert.True(t, before == after, "a done context must change nothing")
 }
 
+// wrappedClient is a client type of the user's own, as a tracing or
+// metrics wrapper would be.
+type wrappedClient struct{ redis.UniversalClient }
+
 func TestStore_NilStoreNilClientNilContext(t *testing.T) {
 	ctx := context.Background()
 	var nilClient *redis.Client
@@ -278,6 +282,7 @@ func TestStore_NilStoreNilClientNilContext(t *testing.T) {
 		"New(nil)":               redisstore.New(nil),
 		"New(typed nil client)":  redisstore.New(nilClient),
 		"New(typed nil cluster)": redisstore.New((*redis.ClusterClient)(nil)),
+		"New(typed nil wrapper)": redisstore.New((*wrappedClient)(nil)),
 	}
 	for name, s := range stores {
 		t.Run(name, func(t *testing.T) {
@@ -422,4 +427,48 @@ func assertNoSecret(t *testing.T, text, secret string, what any) {
 	if strings.Contains(text, secret) {
 		t.Errorf("%v shows a secret", what)
 	}
+}
+
+// lateContext is a context whose deadline has passed but whose Done
+// channel has not closed yet: the moment between a deadline and the
+// context's own timer firing, held open.
+type lateContext struct{ context.Context }
+
+func (lateContext) Deadline() (time.Time, bool) { return time.Now().Add(-time.Second), true }
+
+func TestStore_PastDeadlineChangesNothingBeforeTheTimerFires(t *testing.T) {
+	// Without ContextTimeoutEnabled, go-redis ignores the deadline on a
+	// pooled connection: only the store's own check can refuse the call.
+	rdb := redis.NewClient(&redis.Options{Addr: redisAddr(t)})
+	t.Cleanup(func() { _ = rdb.Close() })
+	require.NoError(t, rdb.Ping(context.Background()).Err()) // a pooled connection, already dialled
+	prefix := testPrefix(t, rdb)
+	store := redisstore.New(rdb, redisstore.WithKeyPrefix(prefix))
+	stored := session("app", "uid-1", "stored")
+	require.NoError(t, store.Save(context.Background(), stored))
+
+	late := lateContext{context.Background()}
+	ops := map[string]func() error{
+		"Load":          func() error { _, err := store.Load(late, "app"); return err },
+		"Save":          func() error { return store.Save(late, session("app", "uid-2", "other")) },
+		"Save new":      func() error { return store.Save(late, session("app-new", "uid-3", "new")) },
+		"Delete":        func() error { return store.Delete(late, "app") },
+		"DeleteIfToken": func() error { return store.DeleteIfToken(late, "app", stored.AuthToken) },
+	}
+	for name, op := range ops {
+		err := op()
+		if err == nil {
+			t.Errorf("%s with a past deadline returned no error", name)
+			continue
+		}
+		requireStoreError(t, err)
+		assert.ErrorIs(t, err, context.DeadlineExceeded, name)
+	}
+	got, err := store.Load(context.Background(), "app")
+	require.NoError(t, err)
+	require.NotNil(t, got, "the stored session must survive")
+	assert.True(t, got.AuthToken == stored.AuthToken, "the stored session must be unchanged")
+	n, err := rdb.Exists(context.Background(), prefix+"app-new").Result()
+	require.NoError(t, err)
+	assert.Zero(t, n, "nothing written for a new app ID")
 }

@@ -158,6 +158,16 @@ func embedded(stateFile string) (*Target, error) {
 	}, nil
 }
 
+// String describes t by its app, region and kind, never its keys, so that
+// printing a Target with fmt (any verb, %+v included) cannot leak them. The
+// receiver is a value so that a Target value prints the same as a pointer.
+func (t Target) String() string {
+	return fmt.Sprintf("exampleenv.Target{AppID:%q Region:%q Emulated:%t}", t.AppID, t.Region, t.Emulated)
+}
+
+// GoString is String, so %#v shows no more.
+func (t Target) GoString() string { return t.String() }
+
 // Server returns the embedded emulator, or nil for a running emulator or
 // real CometChat.
 func (t *Target) Server() *cometchatcallstest.Server { return t.server }

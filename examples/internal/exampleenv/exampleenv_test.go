@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -78,7 +81,7 @@ func TestFromEnv_EmbeddedKeepsStateInItsFile(t *testing.T) {
 	second, err := FromEnvWithState(&bytes.Buffer{}, env(nil), path)
 	require.NoError(t, err)
 	defer second.Close()
-	assert.Equal(t, []string{token}, second.Server().AuthTokens("cometchat-uid-2"))
+	assert.True(t, slices.Equal([]string{token}, second.Server().AuthTokens("cometchat-uid-2")), "the token is restored")
 }
 
 func TestFromEnv_PartlySetIsMissing(t *testing.T) {
@@ -97,4 +100,17 @@ func TestRunWithState_ReportsAStateFileItCannotRead(t *testing.T) {
 		func(context.Context, io.Writer, *Target) error { t.Fatal("body ran"); return nil })
 	assert.Equal(t, 1, code)
 	assert.Contains(t, errOut.String(), "demo: cometchatcallstest: "+path+" is not a cometchatcallstest-state/1 file")
+}
+
+func TestTarget_FmtShowsNoKey(t *testing.T) {
+	target := &Target{AppID: "app-1", Region: "eu", AuthKey: "auth-key-3f9c1d", APIKey: "rest-api-key-8b2e4a", Emulated: true}
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q"} {
+		for _, v := range []any{target, *target} {
+			out := fmt.Sprintf(verb, v)
+			if strings.Contains(out, "auth-key-3f9c1d") || strings.Contains(out, "rest-api-key-8b2e4a") {
+				t.Errorf("%s of a %T shows a key", verb, v)
+			}
+			assert.Contains(t, out, "app-1", "%s of a %T names the app", verb, v)
+		}
+	}
 }
