@@ -18,9 +18,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cometchat-go/cometchatcalls/internal/assert"
+	"github.com/cometchat-go/cometchatcalls/internal/require"
 	"github.com/gofrs/flock"
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 )
 
 // fsToken is the token of the sessions these tests save. Tests check that

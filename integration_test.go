@@ -15,8 +15,8 @@ import (
 
 	"github.com/cometchat-go/cometchatcalls"
 	"github.com/cometchat-go/cometchatcalls/cometchatcallstest"
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
+	"github.com/cometchat-go/cometchatcalls/internal/assert"
+	"github.com/cometchat-go/cometchatcalls/internal/require"
 	"go.uber.org/goleak"
 )
 

@@ -18,10 +18,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cometchat-go/cometchatcalls/internal/assert"
+	"github.com/cometchat-go/cometchatcalls/internal/require"
 	"github.com/davecgh/go-spew/spew"
 	"github.com/jarcoal/httpmock"
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 )
 
 // Credentials of the redaction tests, on top of testAuthKey, testToken and

@@ -5,7 +5,7 @@ import (
 	"errors"
 	"testing"
 
-	"github.com/stretchr/testify/assert"
+	"github.com/cometchat-go/cometchatcalls/internal/assert"
 )
 
 func TestNewStoreError_CodeMessageAndCause(t *testing.T) {

@@ -4,7 +4,7 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/stretchr/testify/assert"
+	"github.com/cometchat-go/cometchatcalls/internal/assert"
 )
 
 func TestRequestLog_KeepsTheNewest(t *testing.T) {

@@ -5,8 +5,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
+	"github.com/cometchat-go/cometchatcalls/internal/assert"
+	"github.com/cometchat-go/cometchatcalls/internal/require"
 
 	"github.com/cometchat-go/cometchatcalls/cometchatcallstest"
 )
@@ -36,7 +36,7 @@ func TestPutMe_LogsIn(t *testing.T) {
 
 	u, ok := srv.User("cometchat-uid-1")
 	require.True(t, ok)
-	assert.EqualValues(t, "online", u.Status)
+	assert.Equal(t, "online", string(u.Status))
 	assert.Equal(t, int64(1700000100), u.LastActiveAt)
 
 	r := send(t, srv, "PUT", "/client/v3.0/me", "", clientHdr(srv, tok)...)
@@ -72,7 +72,7 @@ func TestDeleteMe_RevokesThatToken(t *testing.T) {
 	assert.Contains(t, e["message"], tok2)
 	assert.Equal(t, []string{tok}, srv.AuthTokens("cometchat-uid-1"))
 	u, _ := srv.User("cometchat-uid-1")
-	assert.EqualValues(t, "offline", u.Status)
+	assert.Equal(t, "offline", string(u.Status))
 }
 
 func TestMe_DeactivatedUserTokenIsUnknown(t *testing.T) {

@@ -6,8 +6,8 @@ import (
 	"testing"
 
 	"github.com/cometchat-go/cometchatcalls/examples/internal/exampleenv"
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
+	"github.com/cometchat-go/cometchatcalls/internal/assert"
+	"github.com/cometchat-go/cometchatcalls/internal/require"
 	"go.uber.org/goleak"
 )
 

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/cometchat-go/cometchatcalls/cometchatcallstest"
-	"github.com/stretchr/testify/assert"
+	"github.com/cometchat-go/cometchatcalls/internal/assert"
 	"go.uber.org/goleak"
 )
 

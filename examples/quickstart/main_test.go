@@ -5,12 +5,13 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/cometchat-go/cometchatcalls/examples/internal/exampleenv"
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
+	"github.com/cometchat-go/cometchatcalls/internal/assert"
+	"github.com/cometchat-go/cometchatcalls/internal/require"
 	"go.uber.org/goleak"
 )
 
@@ -88,7 +89,8 @@ func TestRun_RecoversFromACorruptSessionFile(t *testing.T) {
 	for _, e := range entries {
 		names = append(names, strings.Replace(e.Name(), filepath.Base(moved[0]), "session.json.corrupt-<unix time>", 1))
 	}
-	assert.ElementsMatch(t, []string{"session.json", "session.json.lock", "session.json.corrupt-<unix time>"}, names,
+	slices.Sort(names)
+	assert.Equal(t, []string{"session.json", "session.json.corrupt-<unix time>", "session.json.lock"}, names,
 		"the files the README lists")
 
 	out.Reset() // the next run finds a good file

@@ -5,10 +5,11 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
+	"github.com/cometchat-go/cometchatcalls/internal/assert"
+	"github.com/cometchat-go/cometchatcalls/internal/require"
 	"go.uber.org/goleak"
 
 	"github.com/cometchat-go/cometchatcalls/cometchatcallstest"
@@ -56,7 +57,8 @@ func TestRun_SecondRunRestoresTheSession(t *testing.T) {
 	for _, e := range entries {
 		names = append(names, e.Name())
 	}
-	assert.ElementsMatch(t, []string{"session.json", "session.json.lock", "emulator-state.json"}, names)
+	slices.Sort(names)
+	assert.Equal(t, []string{"emulator-state.json", "session.json", "session.json.lock"}, names)
 }
 
 func TestRun_RevokedTokenLogsInAgain(t *testing.T) {
