@@ -2,6 +2,7 @@ package cometchatcallstest
 
 import (
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -15,8 +16,10 @@ const maxLoggedRequests = 10000
 //
 // The values of the credential headers (apiKey, authToken, callToken and
 // Authorization, any case) are masked: "****" followed by the last four
-// characters for a value of 12 characters or more, else "****". Credential
-// tells which credential was sent without revealing it.
+// characters for a value of 12 characters or more, else "****". So is the
+// token in the path of /admin/v3.0/users/{uid}/auth_tokens/{authToken}
+// (Path and RawPath). Credential tells which credential was sent without
+// revealing it.
 type Request struct {
 	Method   string
 	Path     string // decoded, as in url.URL.Path
@@ -79,8 +82,8 @@ func (s *Server) record(r *http.Request, body []byte) Request {
 	role := roleOf(r.URL.Path)
 	return Request{
 		Method:     r.Method,
-		Path:       r.URL.Path,
-		RawPath:    r.URL.EscapedPath(),
+		Path:       maskTokenPath(r.URL.Path),
+		RawPath:    maskTokenPath(r.URL.EscapedPath()),
 		RawQuery:   r.URL.RawQuery,
 		Header:     maskHeader(r.Header),
 		Body:       append([]byte(nil), body...),
@@ -134,6 +137,21 @@ func maskHeader(h http.Header) http.Header {
 		}
 	}
 	return c
+}
+
+// maskTokenPath masks the auth token that ends an admin path
+// .../users/{uid}/auth_tokens/{authToken}, which a revocation sends.
+func maskTokenPath(p string) string {
+	const marker = "/auth_tokens/"
+	i := strings.LastIndex(p, marker)
+	if i < 0 || !strings.HasPrefix(p, "/admin/v3.0/users/") {
+		return p
+	}
+	token := p[i+len(marker):]
+	if token == "" {
+		return p
+	}
+	return p[:i+len(marker)] + mask(token)
 }
 
 // mask hides a credential, keeping its last four characters when it is

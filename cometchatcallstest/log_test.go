@@ -1,6 +1,7 @@
 package cometchatcallstest_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -56,12 +57,31 @@ func TestRequests_RecordsAndMasks(t *testing.T) {
 	for _, r := range reqs {
 		for name, vs := range r.Header {
 			for _, v := range vs {
-				assert.NotContains(t, v, tok, name)
-				assert.NotContains(t, v, srv.APIKey(), name)
+				assert.False(t, strings.Contains(v, tok), "header %s shows the token", name)
+				assert.False(t, strings.Contains(v, srv.APIKey()), "header %s shows the key", name)
 				assert.NotContains(t, v, srv.AuthKey(), name)
 			}
 		}
 	}
+}
+
+func TestRequests_MasksTheTokenOfARevocationPath(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t)
+	tok := login(t, srv, "cometchat-uid-1")
+	p := "/admin/v3.0/users/cometchat-uid-1/auth_tokens/"
+	send(t, srv, "GET", p+tok, "", adminHdr(srv)...).data(t)
+	send(t, srv, "DELETE", p+tok, "", adminHdr(srv)...).data(t)
+
+	reqs := srv.Requests()
+	require.Len(t, reqs, 4, "login (2), GET, DELETE")
+	want := p + "****" + tok[len(tok)-4:]
+	for _, r := range reqs[2:] {
+		// Compared without assert.Equal, whose report would print the token.
+		assert.True(t, r.Path == want, "%s: Path is not masked", r.Method)
+		assert.True(t, r.RawPath == want, "%s: RawPath is not masked", r.Method)
+	}
+	assert.Empty(t, srv.AuthTokens("cometchat-uid-1"), "the revocation itself used the real token")
 }
 
 func TestRequests_CopiesAndReset(t *testing.T) {
