@@ -15,9 +15,9 @@ import (
 	"time"
 
 	"github.com/cometchat-go/cometchatcalls/internal/assert"
+	"github.com/cometchat-go/cometchatcalls/internal/leakcheck"
 	"github.com/cometchat-go/cometchatcalls/internal/require"
 	"github.com/jarcoal/httpmock"
-	"go.uber.org/goleak"
 )
 
 // within fails the test if fn does not return in time: a deadlock shows
@@ -39,10 +39,10 @@ func within(t *testing.T, what string, fn func()) {
 // their own.
 func noLeak(t *testing.T) func() {
 	t.Helper()
-	before := goleak.IgnoreCurrent()
+	before := leakcheck.IgnoreCurrent()
 	return func() {
 		t.Helper()
-		goleak.VerifyNone(t, before)
+		leakcheck.VerifyNone(t, before)
 	}
 }
 

@@ -3,11 +3,11 @@ package cometchatcalls
 import (
 	"testing"
 
-	"go.uber.org/goleak"
+	"github.com/cometchat-go/cometchatcalls/internal/leakcheck"
 )
 
 // TestMain fails the package if any test leaves a goroutine behind: Close
 // must release everything the SDK started.
 func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m)
+	leakcheck.VerifyTestMain(m)
 }

@@ -11,7 +11,7 @@ import (
 
 	"github.com/cometchat-go/cometchatcalls"
 	"github.com/cometchat-go/cometchatcalls/cometchatcallstest"
-	"go.uber.org/goleak"
+	"github.com/cometchat-go/cometchatcalls/internal/leakcheck"
 )
 
 // TestSharedPool_ManyClientsFewConnections logs in 200 Clients made
@@ -23,7 +23,7 @@ func TestSharedPool_ManyClientsFewConnections(t *testing.T) {
 	}
 	srv := cometchatcallstest.NewServer()
 	defer srv.Close()
-	ignore := goleak.IgnoreCurrent()
+	ignore := leakcheck.IgnoreCurrent()
 	const clients = 200
 	goroutinesBefore := runtime.NumGoroutine()
 	heapBefore := liveHeap()
@@ -71,7 +71,7 @@ func TestSharedPool_ManyClientsFewConnections(t *testing.T) {
 	}
 	// The last Close released the idle connection: nothing of the SDK's is
 	// left running, while the emulator still is.
-	goleak.VerifyNone(t, ignore)
+	leakcheck.VerifyNone(t, ignore)
 }
 
 // liveHeap is the heap in use after a full collection.

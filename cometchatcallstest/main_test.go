@@ -9,13 +9,13 @@ import (
 	"testing"
 
 	"github.com/cometchat-go/cometchatcalls/internal/assert"
+	"github.com/cometchat-go/cometchatcalls/internal/leakcheck"
 	"github.com/cometchat-go/cometchatcalls/internal/require"
-	"go.uber.org/goleak"
 
 	"github.com/cometchat-go/cometchatcalls/cometchatcallstest"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) { leakcheck.VerifyTestMain(m) }
 
 // newServer starts an emulator closed at the end of the test.
 func newServer(t *testing.T, opts ...cometchatcallstest.ServerOption) *cometchatcallstest.Server {

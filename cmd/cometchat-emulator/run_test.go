@@ -17,11 +17,11 @@ import (
 	"time"
 
 	"github.com/cometchat-go/cometchatcalls/internal/assert"
+	"github.com/cometchat-go/cometchatcalls/internal/leakcheck"
 	"github.com/cometchat-go/cometchatcalls/internal/require"
-	"go.uber.org/goleak"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) { leakcheck.VerifyTestMain(m) }
 
 // syncBuffer is a bytes.Buffer safe for one writer and one reader.
 type syncBuffer struct {

@@ -11,15 +11,15 @@ import (
 	"testing"
 
 	"github.com/cometchat-go/cometchatcalls/internal/assert"
+	"github.com/cometchat-go/cometchatcalls/internal/leakcheck"
 	"github.com/cometchat-go/cometchatcalls/internal/require"
-	"go.uber.org/goleak"
 
 	"github.com/cometchat-go/cometchatcalls"
 	"github.com/cometchat-go/cometchatcalls/cometchatcallstest"
 	"github.com/cometchat-go/cometchatcalls/examples/internal/exampleenv"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) { leakcheck.VerifyTestMain(m) }
 
 func noEnv(string) string { return "" }
 

@@ -7,11 +7,11 @@ import (
 
 	"github.com/cometchat-go/cometchatcalls/examples/internal/exampleenv"
 	"github.com/cometchat-go/cometchatcalls/internal/assert"
+	"github.com/cometchat-go/cometchatcalls/internal/leakcheck"
 	"github.com/cometchat-go/cometchatcalls/internal/require"
-	"go.uber.org/goleak"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) { leakcheck.VerifyTestMain(m) }
 
 func TestRun(t *testing.T) {
 	target := exampleenv.Emulated()

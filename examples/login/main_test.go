@@ -8,10 +8,10 @@ import (
 
 	"github.com/cometchat-go/cometchatcalls/cometchatcallstest"
 	"github.com/cometchat-go/cometchatcalls/internal/assert"
-	"go.uber.org/goleak"
+	"github.com/cometchat-go/cometchatcalls/internal/leakcheck"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) { leakcheck.VerifyTestMain(m) }
 
 func noEnv(string) string { return "" }
 

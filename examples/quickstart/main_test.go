@@ -11,8 +11,8 @@ import (
 
 	"github.com/cometchat-go/cometchatcalls/examples/internal/exampleenv"
 	"github.com/cometchat-go/cometchatcalls/internal/assert"
+	"github.com/cometchat-go/cometchatcalls/internal/leakcheck"
 	"github.com/cometchat-go/cometchatcalls/internal/require"
-	"go.uber.org/goleak"
 )
 
 // TestMain keeps the tests' session files out of the real $TMPDIR.
@@ -22,7 +22,7 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	sessionFile = filepath.Join(dir, "session.json")
-	goleak.VerifyTestMain(m, goleak.Cleanup(func(int) { _ = os.RemoveAll(dir) }))
+	leakcheck.VerifyTestMain(m, leakcheck.Cleanup(func(int) { _ = os.RemoveAll(dir) }))
 }
 
 func TestRun_PrintsTheWholeFlow(t *testing.T) {

@@ -13,14 +13,14 @@ import (
 	"testing"
 
 	"github.com/cometchat-go/cometchatcalls/internal/assert"
+	"github.com/cometchat-go/cometchatcalls/internal/leakcheck"
 	"github.com/cometchat-go/cometchatcalls/internal/require"
-	"go.uber.org/goleak"
 
 	"github.com/cometchat-go/cometchatcalls"
 	"github.com/cometchat-go/cometchatcalls/cometchatcallstest"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) { leakcheck.VerifyTestMain(m) }
 
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
 
