@@ -22,6 +22,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"reflect"
 	"strconv"
 	"time"
@@ -64,6 +65,10 @@ func WithKeyPrefix(prefix string) Option {
 	return func(s *Store) { s.prefix = prefix }
 }
 
+// maxTTL is the largest whole-millisecond Duration: a TTL above it cannot
+// be rounded up without overflowing.
+const maxTTL = time.Duration(math.MaxInt64) / time.Millisecond * time.Millisecond
+
 // WithTTL makes every saved session expire d after its Save (a login, or a
 // ValidateSession that refreshes the user). Redis keeps expiry to the
 // millisecond, so a positive d is rounded up to a whole millisecond. With
@@ -74,7 +79,10 @@ func WithTTL(d time.Duration) Option {
 			s.ttl = 0
 			return
 		}
-		s.ttl = (d + time.Millisecond - 1).Truncate(time.Millisecond)
+		s.ttl = d.Truncate(time.Millisecond)
+		if s.ttl < d && s.ttl < maxTTL {
+			s.ttl += time.Millisecond
+		}
 	}
 }
 

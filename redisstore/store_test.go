@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"net"
 	"strings"
 	"testing"
@@ -135,6 +136,14 @@ func TestStore_TTL(t *testing.T) {
 		ttl, err := rdb.PTTL(ctx, prefix+"app").Result()
 		require.NoError(t, err)
 		assert.Greater(t, ttl, time.Duration(0))
+	})
+
+	t.Run("TheLargestDurationStillExpires", func(t *testing.T) {
+		store, rdb, prefix := newStore(t, redisstore.WithTTL(math.MaxInt64))
+		require.NoError(t, store.Save(ctx, session("app", "uid-1", "a")))
+		ttl, err := rdb.PTTL(ctx, prefix+"app").Result()
+		require.NoError(t, err)
+		assert.Greater(t, ttl, 100*365*24*time.Hour, "rounding up must not overflow into no expiry")
 	})
 
 	t.Run("NegativeMeansNever", func(t *testing.T) {
