@@ -44,7 +44,7 @@ func fsAssertNoTemp(t *testing.T, path string) {
 // same for real.
 func TestFileStore_LoadWithoutLockAccess(t *testing.T) {
 	t.Parallel()
-	for name, osErr := range map[string]error{"permission denied": syscall.EACCES, "read-only file system": syscall.EROFS} {
+	for name, osErr := range map[string]error{"permission denied": syscall.EACCES, "read-only file system": errReadOnlyFS} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()

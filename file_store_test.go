@@ -20,7 +20,6 @@ import (
 
 	"github.com/cometchat-go/cometchatcalls/internal/assert"
 	"github.com/cometchat-go/cometchatcalls/internal/require"
-	"github.com/gofrs/flock"
 )
 
 // fsToken is the token of the sessions these tests save. Tests check that
@@ -690,14 +689,14 @@ func TestFileStore_ContextEndsTheWait(t *testing.T) {
 	require.NoError(t, f.Save(context.Background(), fsSession("app1")))
 
 	t.Run("file lock", func(t *testing.T) {
-		held := flock.New(path + ".lock")
-		require.NoError(t, held.Lock())
-		defer held.Unlock()
+		unlock, err := NewFileStore(path).lock(context.Background(), path, true)
+		require.NoError(t, err)
+		defer unlock()
 		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 		defer cancel()
 		fsRequireCtxError(t, f.Save(ctx, fsSession("app2")), context.DeadlineExceeded)
 		fsRequireCtxError(t, f.DeleteIfToken(ctx, "app1", fsSession("app1").AuthToken), context.DeadlineExceeded)
-		_, err := f.Load(ctx, "app1")
+		_, err = f.Load(ctx, "app1")
 		fsRequireCtxError(t, err, context.DeadlineExceeded)
 	})
 	t.Run("in-process", func(t *testing.T) {

@@ -1,0 +1,243 @@
+package cometchatcalls
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"testing"
+	"time"
+)
+
+// lockHolderEnv names the lock file for the child process of
+// TestFileLock_OtherProcess.
+const lockHolderEnv = "COMETCHATCALLS_LOCK_HOLDER_PATH"
+
+func skipWithoutFileLock(t *testing.T) {
+	t.Helper()
+	if errNoFileLock != nil {
+		t.Skip(errNoFileLock)
+	}
+}
+
+// lockTestOpen opens a second handle on the lock file at path, as another
+// FileStore would.
+func lockTestOpen(t *testing.T, path string) *os.File {
+	t.Helper()
+	h, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = h.Close() })
+	return h
+}
+
+// lockTestCtx is the ctx of a wait that must end at once. Its timeout only
+// ends a test that would otherwise hang when the lock is broken.
+func lockTestCtx(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// lockTestLocked takes the lock of path with openLocked, which must succeed
+// at once: nothing else holds a lock that conflicts.
+func lockTestLocked(t *testing.T, path string, exclusive bool) *os.File {
+	t.Helper()
+	h, err := openLocked(lockTestCtx(t), path, exclusive)
+	if err != nil {
+		t.Fatalf("lock (exclusive %v): %v", exclusive, err)
+	}
+	return h
+}
+
+// lockTestTry reports whether h can take the lock at once, and releases
+// any lock it took.
+func lockTestTry(t *testing.T, h *os.File, exclusive bool) bool {
+	t.Helper()
+	locked, err := tryLock(h, exclusive)
+	if err != nil {
+		t.Fatalf("tryLock (exclusive %v): %v", exclusive, err)
+	}
+	if locked {
+		if err := unlock(h); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return locked
+}
+
+// TestFileLock_OneProcess: the lock belongs to an open file, not to the
+// process, so two FileStores of one process on one file exclude each other.
+// An exclusive lock excludes every other lock, shared locks coexist, and
+// closeLocked really releases.
+func TestFileLock_OneProcess(t *testing.T) {
+	skipWithoutFileLock(t)
+	t.Parallel()
+	path := fsPath(t) + ".lock"
+	other := lockTestOpen(t, path)
+
+	held := lockTestLocked(t, path, true)
+	if lockTestTry(t, other, true) {
+		t.Error("an exclusive lock did not exclude another exclusive one")
+	}
+	if lockTestTry(t, other, false) {
+		t.Error("an exclusive lock did not exclude a shared one")
+	}
+	closeLocked(held)
+	if !lockTestTry(t, other, true) {
+		t.Error("an exclusive lock was not released by closeLocked")
+	}
+
+	reader1 := lockTestLocked(t, path, false)
+	reader2 := lockTestLocked(t, path, false) // shared locks coexist
+	if lockTestTry(t, other, true) {
+		t.Error("a shared lock did not exclude an exclusive one")
+	}
+	closeLocked(reader1)
+	if lockTestTry(t, other, true) {
+		t.Error("releasing one shared lock released the other")
+	}
+	closeLocked(reader2)
+	if !lockTestTry(t, other, true) {
+		t.Error("shared locks were not released by closeLocked")
+	}
+}
+
+// TestFileLock_WaitEndsWithCtx: a call that waits for a lock another
+// FileStore holds fails with the wait error when its ctx ends, and keeps
+// no lock: once the holder lets go, the lock is free.
+func TestFileLock_WaitEndsWithCtx(t *testing.T) {
+	skipWithoutFileLock(t)
+	t.Parallel()
+	path := fsPath(t)
+	holder, waiter := NewFileStore(path), NewFileStore(path)
+	other := lockTestOpen(t, path+".lock")
+
+	for _, exclusive := range []bool{true, false} {
+		unlockHeld, err := holder.lock(lockTestCtx(t), path, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 3*fileLockRetry)
+		unlockWaiter, err := waiter.lock(ctx, path, exclusive)
+		cancel()
+		if err == nil {
+			unlockWaiter()
+			unlockHeld()
+			t.Fatalf("exclusive %v: took a lock that another FileStore held", exclusive)
+		}
+		if !errors.Is(err, context.DeadlineExceeded) || !errors.Is(err, ErrSessionStore) {
+			t.Errorf("exclusive %v: the wait ended with %v, want ERROR_SESSION_STORE and the ctx error", exclusive, err)
+		}
+		var e *Error
+		if !errors.As(err, &e) || e.Message != "session file "+path+": gave up waiting for the lock: context deadline exceeded" {
+			t.Errorf("exclusive %v: the wait error is %v", exclusive, err)
+		}
+		unlockHeld()
+		if !lockTestTry(t, other, true) {
+			t.Errorf("exclusive %v: a wait that gave up left the file locked", exclusive)
+		}
+		// The waiter's own semaphore was released too.
+		unlock, err := waiter.lock(lockTestCtx(t), path, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		unlock()
+	}
+}
+
+// TestFileLock_Unsupported: where the platform has no file lock FileStore
+// can use (errNoFileLock, injected here), Load reads without the lock and
+// a writer fails with ERROR_SESSION_STORE that says so.
+func TestFileLock_Unsupported(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	path := fsPath(t)
+	if err := NewFileStore(path).Save(ctx, fsSession("app1")); err != nil {
+		t.Skipf("no store to read on this platform: %v", err)
+	}
+	f := NewFileStore(path)
+	f.failStep = fsFailAt("lock", fmt.Errorf("plan9 has no file lock FileStore can use: %w", errors.ErrUnsupported))
+
+	got, err := f.Load(ctx, "app1")
+	if err != nil || got == nil || got.AppID != "app1" {
+		t.Fatalf("Load without a file lock: %v (session found: %v)", err, got != nil)
+	}
+	err = f.Save(ctx, fsSession("app2"))
+	if !errors.Is(err, ErrSessionStore) || !errors.Is(err, errors.ErrUnsupported) {
+		t.Fatalf("Save without a file lock: %v, want ERROR_SESSION_STORE and errors.ErrUnsupported", err)
+	}
+	if got, err := NewFileStore(path).Load(ctx, "app2"); err != nil || got != nil {
+		t.Errorf("the Save that failed wrote anyway (%v)", err)
+	}
+}
+
+// TestFileLock_OtherProcess: a lock held by another process excludes this
+// one until that process lets go. The child (this test binary, started
+// again) takes the exclusive lock, says so on stdout, and releases it when
+// its stdin closes.
+func TestFileLock_OtherProcess(t *testing.T) {
+	if path := os.Getenv(lockHolderEnv); path != "" {
+		lockHolder(t, path)
+		return
+	}
+	skipWithoutFileLock(t)
+	t.Parallel()
+	path := fsPath(t) + ".lock"
+	other := lockTestOpen(t, path)
+
+	cmd := exec.Command(os.Args[0], "-test.run=^TestFileLock_OtherProcess$", "-test.count=1")
+	cmd.Env = append(os.Environ(), lockHolderEnv+"="+path)
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Skipf("cannot start the test binary: %v", err)
+	}
+	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if line != "locked\n" {
+		t.Fatalf("the child did not take the lock: %q, %v", line, err)
+	}
+
+	if lockTestTry(t, other, true) {
+		t.Error("another process's exclusive lock did not exclude an exclusive one")
+	}
+	if lockTestTry(t, other, false) {
+		t.Error("another process's exclusive lock did not exclude a shared one")
+	}
+	if err := stdin.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.Copy(io.Discard, stdout); err != nil { // until the child exits
+		t.Fatal(err)
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("the child failed: %v", err)
+	}
+	if !lockTestTry(t, other, true) {
+		t.Error("the lock is still held after the other process released it")
+	}
+}
+
+// lockHolder runs in the child of TestFileLock_OtherProcess.
+func lockHolder(t *testing.T, path string) {
+	h, err := openLocked(context.Background(), path, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stdout.WriteString("locked\n"); err != nil {
+		t.Fatal(err)
+	}
+	_, _ = io.Copy(io.Discard, os.Stdin)
+	closeLocked(h)
+}
