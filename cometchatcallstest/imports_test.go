@@ -6,7 +6,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -69,7 +68,7 @@ func TestImports_UserModuleGetsNoTestTools(t *testing.T) {
 		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(text), 0o600))
 	}
 
-	tidy := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "mod", "tidy")
+	tidy := exec.Command("go", "mod", "tidy") // go test puts its own go first on PATH
 	tidy.Dir = dir
 	tidy.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOTOOLCHAIN=local", "GOWORK=off")
 	out, err := tidy.CombinedOutput()
