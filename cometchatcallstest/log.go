@@ -2,6 +2,7 @@ package cometchatcallstest
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -83,7 +84,7 @@ func (s *Server) record(r *http.Request, body []byte) Request {
 	return Request{
 		Method:     r.Method,
 		Path:       maskTokenPath(r.URL.Path),
-		RawPath:    maskTokenPath(r.URL.EscapedPath()),
+		RawPath:    maskTokenRawPath(r.URL.EscapedPath()),
 		RawQuery:   r.URL.RawQuery,
 		Header:     maskHeader(r.Header),
 		Body:       append([]byte(nil), body...),
@@ -152,6 +153,27 @@ func maskTokenPath(p string) string {
 		return p
 	}
 	return p[:i+len(marker)] + mask(token)
+}
+
+// maskTokenRawPath is maskTokenPath for the escaped path. Any character of
+// it may be percent-encoded (auth%5Ftokens) and the router still matches
+// it, segment by segment unescaped, so the segments are compared that way.
+func maskTokenRawPath(p string) string {
+	segs := strings.Split(p, "/")
+	want := []string{"", "admin", "v3.0", "users", "", "auth_tokens", ""} // "" for {uid}, {authToken}
+	if len(segs) != len(want) || segs[len(segs)-1] == "" {
+		return maskTokenPath(p)
+	}
+	for i, w := range want {
+		if w == "" {
+			continue
+		}
+		if s, err := url.PathUnescape(segs[i]); err != nil || s != w {
+			return maskTokenPath(p)
+		}
+	}
+	segs[len(segs)-1] = mask(segs[len(segs)-1])
+	return strings.Join(segs, "/")
 }
 
 // mask hides a credential, keeping its last four characters when it is
