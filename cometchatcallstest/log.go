@@ -2,6 +2,7 @@ package cometchatcallstest
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -80,10 +81,17 @@ func (s *Server) appendLocked(r Request) {
 // record builds the log entry of r; the caller holds s.mu.
 func (s *Server) record(r *http.Request, body []byte) Request {
 	role := roleOf(r.URL.Path)
+	path, rawPath := r.URL.Path, r.URL.EscapedPath()
+	if prefix, token, ok := splitTokenPath(path); ok {
+		// The raw path holds the token too, in whatever encoding the
+		// client chose (the router matches auth%5Ftokens as well).
+		path = prefix + mask(token)
+		rawPath = (&url.URL{Path: prefix}).EscapedPath() + mask(token)
+	}
 	return Request{
 		Method:     r.Method,
-		Path:       maskTokenPath(r.URL.Path),
-		RawPath:    maskTokenPath(r.URL.EscapedPath()),
+		Path:       path,
+		RawPath:    rawPath,
 		RawQuery:   r.URL.RawQuery,
 		Header:     maskHeader(r.Header),
 		Body:       append([]byte(nil), body...),
@@ -139,19 +147,15 @@ func maskHeader(h http.Header) http.Header {
 	return c
 }
 
-// maskTokenPath masks the auth token that ends an admin path
-// .../users/{uid}/auth_tokens/{authToken}, which a revocation sends.
-func maskTokenPath(p string) string {
+// splitTokenPath splits an admin path .../users/{uid}/auth_tokens/{authToken},
+// which a revocation sends, before the token; ok is false for other paths.
+func splitTokenPath(p string) (prefix, token string, ok bool) {
 	const marker = "/auth_tokens/"
 	i := strings.LastIndex(p, marker)
-	if i < 0 || !strings.HasPrefix(p, "/admin/v3.0/users/") {
-		return p
+	if i < 0 || !strings.HasPrefix(p, "/admin/v3.0/users/") || i+len(marker) == len(p) {
+		return "", "", false
 	}
-	token := p[i+len(marker):]
-	if token == "" {
-		return p
-	}
-	return p[:i+len(marker)] + mask(token)
+	return p[:i+len(marker)], p[i+len(marker):], true
 }
 
 // mask hides a credential, keeping its last four characters when it is

@@ -84,6 +84,27 @@ func TestRequests_MasksTheTokenOfARevocationPath(t *testing.T) {
 	assert.Empty(t, srv.AuthTokens("cometchat-uid-1"), "the revocation itself used the real token")
 }
 
+// TestRequests_MasksTheTokenOfAnOddlyEncodedRevocationPath: the router
+// unescapes each segment, so a path that encodes the marker segment
+// (auth%5Ftokens) or another one still reaches the token routes; RawPath,
+// which keeps that encoding, must not show the token either.
+func TestRequests_MasksTheTokenOfAnOddlyEncodedRevocationPath(t *testing.T) {
+	t.Parallel()
+	for _, p := range []string{
+		"/admin/v3.0/users/cometchat-uid-1/auth%5Ftokens/",
+		"/%61dmin/v3.0/users/cometchat-uid-1/auth_tokens/",
+	} {
+		srv := newServer(t)
+		tok := login(t, srv, "cometchat-uid-1")
+		send(t, srv, "GET", p+tok, "", adminHdr(srv)...).data(t) // the route answered
+
+		r := srv.Requests()[2]
+		assert.False(t, strings.Contains(r.Path, tok), "%s: Path shows the token", p)
+		assert.False(t, strings.Contains(r.RawPath, tok), "%s: RawPath shows the token", p)
+		assert.True(t, strings.HasSuffix(r.RawPath, "/****"+tok[len(tok)-4:]), "%s: RawPath is not masked", p)
+	}
+}
+
 func TestRequests_CopiesAndReset(t *testing.T) {
 	t.Parallel()
 	srv := newServer(t)
