@@ -2,7 +2,6 @@ package cometchatcalls
 
 import (
 	"context"
-	"crypto/subtle"
 	"errors"
 	"fmt"
 	"io"
@@ -190,7 +189,36 @@ func (f *FileStore) Delete(ctx context.Context, appID string) error {
 // nothing matched.
 func (f *FileStore) DeleteIfToken(ctx context.Context, appID, authToken string) error {
 	return f.deleteIf(ctx, appID, func(r *fileRecord) bool {
-		return subtle.ConstantTimeCompare([]byte(r.AuthToken), []byte(authToken)) == 1
+		return sameToken(r.AuthToken, authToken)
+	})
+}
+
+// SaveIfToken stores s under s.AppID if the session stored there has the
+// auth token authToken, keeping the others; it implements
+// ConditionalSaver. The comparison runs under the exclusive file lock, as
+// for DeleteIfToken. It returns nil also when nothing matched.
+func (f *FileStore) SaveIfToken(ctx context.Context, s *Session, authToken string) error {
+	if err := f.check(ctx); err != nil {
+		return err
+	}
+	if s == nil {
+		return errNilSession
+	}
+	if err := validateStoredSession(s); err != nil {
+		return err
+	}
+	rec := recordOf(s)
+	file := f.target()
+	if _, err := os.Stat(file); errors.Is(err, fs.ErrNotExist) {
+		return nil // nothing stored, so nothing matches
+	}
+	return f.update(ctx, file, func(doc *fileDoc) bool {
+		r, ok := doc.Sessions[s.AppID]
+		if !ok || !sameToken(r.AuthToken, authToken) {
+			return false
+		}
+		doc.Sessions[s.AppID] = rec
+		return true
 	})
 }
 

@@ -130,16 +130,36 @@ func (c *Client) sessionForLogin(ctx context.Context) *session {
 
 // save writes s to the store; the caller holds the gate.
 func (c *Client) save(ctx context.Context, s *session) *Error {
-	err := c.store.Save(ctx, &Session{
+	if err := c.store.Save(ctx, c.stored(s)); err != nil {
+		return storeError("saving the session", err)
+	}
+	return nil
+}
+
+// saveRefreshed writes next, a refresh of s with the same token, to the
+// store: only while the store still holds s's token when the store can
+// compare and swap (ConditionalSaver), since another client sharing the
+// store may have saved a newer session or logged out. The caller holds the
+// gate.
+func (c *Client) saveRefreshed(ctx context.Context, s, next *session) *Error {
+	cs, ok := c.store.(ConditionalSaver)
+	if !ok {
+		return c.save(ctx, next)
+	}
+	if err := cs.SaveIfToken(ctx, c.stored(next), s.token.reveal()); err != nil {
+		return storeError("saving the session", err)
+	}
+	return nil
+}
+
+// stored is s as the store keeps it.
+func (c *Client) stored(s *session) *Session {
+	return &Session{
 		AppID:     c.appID,
 		User:      s.user.cloneValue(),
 		AuthToken: s.token.reveal(),
 		CreatedAt: s.createdAt,
-	})
-	if err != nil {
-		return storeError("saving the session", err)
 	}
-	return nil
 }
 
 // deleteStored deletes s from the store, only while the store still holds
@@ -171,7 +191,7 @@ func (c *Client) refresh(ctx context.Context, s, next *session) *Error {
 	c.mu.Unlock()
 	defer c.release()
 
-	e := c.save(ctx, next)
+	e := c.saveRefreshed(ctx, s, next)
 	c.mu.Lock()
 	ended := c.cur.Load() != s // only a forced logout can end s while we hold the gate
 	if e == nil && !ended {

@@ -91,6 +91,22 @@ type ConditionalDeleter interface {
 	DeleteIfToken(ctx context.Context, appID, authToken string) error
 }
 
+// ConditionalSaver is implemented by stores that can replace a session only
+// while it still holds the given token (compare and swap). A Client's
+// ValidateSession uses it to save the refreshed user, so that a stale
+// client sharing the store never puts its session back over another
+// client's newer one (or over a logout); a store without it gets the plain
+// Save.
+//
+// A store that embeds MemoryStore or FileStore inherits it: override both
+// Save and SaveIfToken, or neither.
+type ConditionalSaver interface {
+	// SaveIfToken saves sess if the session stored for sess.AppID has the
+	// auth token authToken. It returns nil, saving nothing, when another
+	// session or none is stored.
+	SaveIfToken(ctx context.Context, sess *Session, authToken string) error
+}
+
 // MemoryStore is a SessionStore that keeps sessions in memory, so they last
 // as long as the process. It is the default store of a Client. The zero
 // value is ready to use.
@@ -159,10 +175,34 @@ func (m *MemoryStore) DeleteIfToken(ctx context.Context, appID, authToken string
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	t := m.table()
-	if s, ok := t[appID]; ok && subtle.ConstantTimeCompare([]byte(s.AuthToken), []byte(authToken)) == 1 {
+	if s, ok := t[appID]; ok && sameToken(s.AuthToken, authToken) {
 		delete(t, appID)
 	}
 	return nil
+}
+
+// SaveIfToken stores a copy of s under s.AppID if the session stored there
+// has the auth token authToken (see ConditionalSaver). Nothing matching is
+// not an error.
+func (m *MemoryStore) SaveIfToken(ctx context.Context, s *Session, authToken string) error {
+	if err := m.check(ctx); err != nil {
+		return err
+	}
+	if s == nil {
+		return errNilSession
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	t := m.table()
+	if old, ok := t[s.AppID]; ok && sameToken(old.AuthToken, authToken) {
+		t[s.AppID] = s.clone()
+	}
+	return nil
+}
+
+// sameToken compares two auth tokens in constant time.
+func sameToken(a, b string) bool {
+	return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
 }
 
 // table returns the stored sessions (nil before the first Save); m.mu must
