@@ -370,7 +370,10 @@ func (c *Client) loggedIn(ctx context.Context) (*session, *Error) {
 }
 
 // ValidateSession checks the stored session with the server (GET /me),
-// refreshes the user in the session and the store, and returns a copy.
+// refreshes the user in the session and the store, and returns a copy. A
+// store that implements ConditionalSaver is written only while it still
+// holds this session's token: another client sharing it may have logged in
+// or out since.
 //
 // If the server no longer knows the token (revoked, user deleted or
 // deactivated: AUTH_ERR_AUTH_TOKEN_NOT_FOUND), the session ends as if

@@ -696,6 +696,15 @@ func (f *failingStore) Delete(ctx context.Context, appID string) error {
 	return f.MemoryStore.Delete(ctx, appID)
 }
 
+// SaveIfToken overrides MemoryStore's, as Save does: a store that embeds
+// MemoryStore overrides both or neither.
+func (f *failingStore) SaveIfToken(ctx context.Context, s *Session, token string) error {
+	if f.saveErr != nil {
+		return f.saveErr
+	}
+	return f.MemoryStore.SaveIfToken(ctx, s, token)
+}
+
 // DeleteIfToken overrides MemoryStore's, as Delete does: a store that
 // embeds MemoryStore overrides both or neither.
 func (f *failingStore) DeleteIfToken(ctx context.Context, appID, token string) error {
@@ -735,6 +744,22 @@ func TestStoreErrors(t *testing.T) {
 		requireCode(t, err, CodeSessionStore)
 		assert.ErrorIs(t, err, boom)
 		assert.False(t, c.IsUserLoggedIn(ctx))
+	})
+	t.Run("save error fails ValidateSession and keeps the session", func(t *testing.T) {
+		t.Parallel()
+		fs := &failingStore{}
+		c, mt := loggedIn(t, WithSessionStore(fs))
+		mt.RegisterResponder(http.MethodGet, meURL, dataResponder(200, userJSON(testUID, "Renamed")))
+		before, err := c.GetLoggedInUser(ctx)
+		require.NoError(t, err)
+		fs.saveErr = boom
+		_, err = c.ValidateSession(ctx)
+		requireCode(t, err, CodeSessionStore)
+		assert.ErrorIs(t, err, boom)
+		u, err := c.GetLoggedInUser(ctx)
+		require.NoError(t, err)
+		assert.Equal(t, before.Name, u.Name, "the refresh that could not be saved is not kept")
+		assert.NotEqual(t, "Renamed", u.Name)
 	})
 	t.Run("delete error on logout", func(t *testing.T) {
 		t.Parallel()

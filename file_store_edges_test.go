@@ -231,6 +231,54 @@ func TestFileStore_DeleteIfToken(t *testing.T) {
 	var _ ConditionalDeleter = f
 }
 
+func TestFileStore_SaveIfToken(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	path := fsPath(t)
+	f := NewFileStore(path)
+	for _, app := range []string{"app1", "app2"} {
+		require.NoError(t, f.Save(ctx, fsSession(app)))
+	}
+	before, err := os.ReadFile(path)
+	require.NoError(t, err)
+	refreshed := fsSession("app1")
+	refreshed.User.Name = "Renamed"
+
+	// Nothing matches: no error, no change.
+	for name, token := range map[string]string{
+		"another app's token": fsSession("app2").AuthToken,
+		"a prefix":            fsSession("app1").AuthToken[:10],
+		"an empty token":      "",
+		"a longer token":      fsSession("app1").AuthToken + "x",
+	} {
+		require.NoError(t, f.SaveIfToken(ctx, refreshed, token), name)
+		fsRequireUnchanged(t, path, before)
+	}
+	unknown := fsSession("app3")
+	require.NoError(t, f.SaveIfToken(ctx, unknown, unknown.AuthToken), "nothing stored for the app")
+	fsRequireUnchanged(t, path, before)
+
+	require.NoError(t, f.SaveIfToken(ctx, refreshed, fsSession("app1").AuthToken))
+	got, err := f.Load(ctx, "app1")
+	require.NoError(t, err)
+	fsAssertSame(t, refreshed, got)
+	got, err = f.Load(ctx, "app2")
+	require.NoError(t, err)
+	fsAssertSame(t, fsSession("app2"), got)
+
+	// Invalid sessions are refused as Save refuses them.
+	requireCode(t, f.SaveIfToken(ctx, nil, "t"), CodeSessionStore)
+	requireCode(t, f.SaveIfToken(ctx, &Session{AppID: "app1"}, fsSession("app1").AuthToken), CodeSessionStore)
+
+	// Without a file, nothing is created.
+	dir := filepath.Join(t.TempDir(), "missing")
+	require.NoError(t, NewFileStore(filepath.Join(dir, "s.json")).SaveIfToken(ctx, fsSession("app1"), "t"))
+	_, err = os.Stat(dir)
+	assert.ErrorIs(t, err, fs.ErrNotExist)
+
+	var _ ConditionalSaver = f
+}
+
 // TestFileStore_DeleteIfTokenTwoStores: two FileStores on one path stand for
 // two processes (the OS file lock serialises them as it does processes). A
 // stale one cannot delete the other's newer session, and under concurrent
@@ -308,6 +356,7 @@ func TestFileStore_NilAndZeroValue(t *testing.T) {
 				requireNoStore(f.Save(ctx, fsSession("app1")))
 				requireNoStore(f.Delete(ctx, "app1"))
 				requireNoStore(f.DeleteIfToken(ctx, "app1", "t"))
+				requireNoStore(f.SaveIfToken(ctx, fsSession("app1"), "t"))
 				requireNoStore(f.SetLogger(slog.New(slog.DiscardHandler)))
 				assert.Equal(t, "", f.Path())
 				f.setLoggerIfUnset(slog.New(slog.DiscardHandler))
@@ -359,6 +408,9 @@ func TestFileStore_ContextEndsWhileLocking(t *testing.T) {
 		},
 		"DeleteIfToken": func(f *FileStore, ctx context.Context) error {
 			return f.DeleteIfToken(ctx, "app1", fsSession("app1").AuthToken)
+		},
+		"SaveIfToken": func(f *FileStore, ctx context.Context) error {
+			return f.SaveIfToken(ctx, fsSession("app1"), fsSession("app1").AuthToken)
 		},
 	}
 	for name, call := range calls {

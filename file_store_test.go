@@ -668,6 +668,7 @@ func TestFileStore_CancelledContext(t *testing.T) {
 	fsRequireCtxError(t, f.Save(ctx, fsSession("app2")), context.Canceled)
 	fsRequireCtxError(t, f.Delete(ctx, "app1"), context.Canceled)
 	fsRequireCtxError(t, f.DeleteIfToken(ctx, "app1", fsSession("app1").AuthToken), context.Canceled)
+	fsRequireCtxError(t, f.SaveIfToken(ctx, fsSession("app1"), fsSession("app1").AuthToken), context.Canceled)
 
 	after, err := os.ReadFile(path)
 	require.NoError(t, err)

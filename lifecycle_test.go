@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -61,13 +62,21 @@ func newBlockingStore() *blockingStore {
 }
 
 func (s *blockingStore) Save(ctx context.Context, sess *Session) error {
+	return s.block(ctx, func() error { return s.MemoryStore.Save(ctx, sess) })
+}
+
+func (s *blockingStore) SaveIfToken(ctx context.Context, sess *Session, token string) error {
+	return s.block(ctx, func() error { return s.MemoryStore.SaveIfToken(ctx, sess, token) })
+}
+
+func (s *blockingStore) block(ctx context.Context, save func() error) error {
 	s.entered <- struct{}{}
 	select {
 	case <-s.release:
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-	if err := s.MemoryStore.Save(ctx, sess); err != nil {
+	if err := save(); err != nil {
 		return err
 	}
 	s.saved.Add(1)
@@ -451,6 +460,47 @@ func TestSharedStore_StaleLogoutKeepsTheNewerSession(t *testing.T) {
 	require.NoError(t, err)
 	require.NotNil(t, s, "the forced logout kept the newer session")
 	assert.True(t, s.AuthToken == testToken)
+}
+
+// TestSharedStore_StaleValidateKeepsTheNewerSession: two clients share one
+// store; the stale one's ValidateSession (its token still good on the
+// server) must neither overwrite the newer session nor bring a logged-out
+// one back. Run for both stores that can compare and swap.
+func TestSharedStore_StaleValidateKeepsTheNewerSession(t *testing.T) {
+	t.Parallel()
+	for name, newStore := range map[string]func() SessionStore{
+		"MemoryStore": func() SessionStore { return NewMemoryStore() },
+		"FileStore":   func() SessionStore { return NewFileStore(filepath.Join(t.TempDir(), "s.json")) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			store := newStore()
+			ctx := context.Background()
+			stale, mt1 := loggedIn(t, WithSessionStore(store))
+			mt1.RegisterResponder(http.MethodGet, meURL, dataResponder(200, userJSON(testUID, "Renamed")))
+			fresh, mt2 := setup(t, WithSessionStore(store))
+			mt2.RegisterResponder(http.MethodPut, meURL, dataResponder(200, userJSON("cometchat-uid-2", "B")))
+			mockLogout(mt2)
+			_, err := fresh.LoginWithAuthToken(ctx, testToken2)
+			require.NoError(t, err)
+
+			u, err := stale.ValidateSession(ctx)
+			require.NoError(t, err)
+			assert.Equal(t, "Renamed", u.Name, "the stale client refreshes its own session")
+			s, err := store.Load(ctx, testAppID)
+			require.NoError(t, err)
+			require.NotNil(t, s)
+			assert.True(t, s.AuthToken == testToken2, "the stale refresh overwrote the newer session")
+			assert.Equal(t, "cometchat-uid-2", s.User.UID)
+
+			require.NoError(t, fresh.Logout(ctx))
+			_, err = stale.ValidateSession(ctx)
+			require.NoError(t, err)
+			s, err = store.Load(ctx, testAppID)
+			require.NoError(t, err)
+			assert.Nil(t, s, "the stale refresh brought a logged-out session back")
+		})
+	}
 }
 
 // TestLogout_BothFailuresAreKept: the revocation and the store delete both

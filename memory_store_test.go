@@ -20,6 +20,7 @@ func TestMemoryStore_NilAndZeroValues(t *testing.T) {
 		requireCode(t, nilStore.Save(ctx, &Session{AppID: testAppID}), CodeSessionStore)
 		requireCode(t, nilStore.Delete(ctx, testAppID), CodeSessionStore)
 		requireCode(t, nilStore.DeleteIfToken(ctx, testAppID, testToken), CodeSessionStore)
+		requireCode(t, nilStore.SaveIfToken(ctx, &Session{AppID: testAppID}, testToken), CodeSessionStore)
 	})
 
 	var zero MemoryStore
@@ -29,6 +30,11 @@ func TestMemoryStore_NilAndZeroValues(t *testing.T) {
 	require.NoError(t, zero.Delete(ctx, testAppID))
 	require.NoError(t, zero.DeleteIfToken(ctx, testAppID, testToken))
 	requireCode(t, zero.Save(ctx, nil), CodeSessionStore)
+	requireCode(t, zero.SaveIfToken(ctx, nil, testToken), CodeSessionStore)
+	require.NoError(t, zero.SaveIfToken(ctx, &Session{AppID: testAppID}, testToken), "nothing stored: nothing saved")
+	s, err = zero.Load(ctx, testAppID)
+	require.NoError(t, err)
+	assert.Nil(t, s)
 }
 
 // TestMemoryStore_EndedContextIsATypedError: ERROR_SESSION_STORE whose
@@ -43,6 +49,7 @@ func TestMemoryStore_EndedContextIsATypedError(t *testing.T) {
 		"Save":          m.Save(ctx, &Session{AppID: testAppID}),
 		"Delete":        m.Delete(ctx, testAppID),
 		"DeleteIfToken": m.DeleteIfToken(ctx, testAppID, testToken),
+		"SaveIfToken":   m.SaveIfToken(ctx, &Session{AppID: testAppID}, testToken),
 	} {
 		requireCode(t, err, CodeSessionStore)
 		assert.ErrorIs(t, err, context.Canceled, name)
@@ -69,4 +76,32 @@ func TestMemoryStore_DeleteIfTokenComparesTheToken(t *testing.T) {
 	s, err = m.Load(ctx, testAppID)
 	require.NoError(t, err)
 	assert.Nil(t, s, "the same token: deleted")
+}
+
+// TestMemoryStore_SaveIfTokenComparesTheToken: it replaces only the
+// session that still holds the token, and stores a copy.
+func TestMemoryStore_SaveIfTokenComparesTheToken(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	m := NewMemoryStore()
+	var _ ConditionalSaver = m
+	newer := &Session{AppID: testAppID, User: User{UID: "cometchat-uid-2"}, AuthToken: testToken2}
+	require.NoError(t, m.Save(ctx, newer))
+	refreshed := &Session{AppID: testAppID, User: User{UID: testUID, Name: "Renamed"}, AuthToken: testToken}
+	require.NoError(t, m.SaveIfToken(ctx, refreshed, testToken))
+	s, err := m.Load(ctx, testAppID)
+	require.NoError(t, err)
+	assert.Equal(t, newer, s, "another token: kept")
+
+	refreshed.AuthToken = testToken2
+	require.NoError(t, m.SaveIfToken(ctx, refreshed, testToken2))
+	refreshed.User.Name = "changed after the save"
+	s, err = m.Load(ctx, testAppID)
+	require.NoError(t, err)
+	assert.Equal(t, "Renamed", s.User.Name, "the same token: replaced, by a copy")
+
+	require.NoError(t, m.SaveIfToken(ctx, &Session{AppID: "otherapp", AuthToken: testToken2}, testToken2))
+	s, err = m.Load(ctx, "otherapp")
+	require.NoError(t, err)
+	assert.Nil(t, s, "nothing stored for the app: nothing saved")
 }

@@ -28,7 +28,7 @@ func setupUnclosed(t *testing.T, opts ...Option) (*Client, *httpmock.MockTranspo
 	return c, mt
 }
 
-// panickyStore is a MemoryStore whose Save, Delete or DeleteIfToken
+// panickyStore is a MemoryStore whose Save, SaveIfToken or DeleteIfToken
 // panics while armed, as a store with a bug does.
 type panickyStore struct {
 	MemoryStore
@@ -40,6 +40,13 @@ func (s *panickyStore) Save(ctx context.Context, sess *Session) error {
 		panic("store bug")
 	}
 	return s.MemoryStore.Save(ctx, sess)
+}
+
+func (s *panickyStore) SaveIfToken(ctx context.Context, sess *Session, token string) error {
+	if s.armed {
+		panic("store bug")
+	}
+	return s.MemoryStore.SaveIfToken(ctx, sess, token)
 }
 
 func (s *panickyStore) DeleteIfToken(ctx context.Context, appID, token string) error {
@@ -63,7 +70,7 @@ func mustPanic(t *testing.T, what string, fn func()) {
 }
 
 // TestPanickingStore_LeavesTheClientUsable: a store that panics inside
-// Login or Logout must not leave the call counted in flight (Close would
+// Login, ValidateSession or Logout must not leave the call counted in flight (Close would
 // wait forever) nor the gate claimed (every later login and logout would
 // be ERROR_LOGIN_IN_PROGRESS).
 func TestPanickingStore_LeavesTheClientUsable(t *testing.T) {
@@ -78,6 +85,13 @@ func TestPanickingStore_LeavesTheClientUsable(t *testing.T) {
 	mustPanic(t, "Login", func() { _, _ = c.Login(ctx, testUID, testAuthKey) })
 	store.armed = false
 	_, err := c.Login(ctx, testUID, testAuthKey)
+	require.NoError(t, err, "the gate was given back")
+
+	mt.RegisterResponder(http.MethodGet, meURL, dataResponder(200, userJSON(testUID, "A")))
+	store.armed = true
+	mustPanic(t, "ValidateSession", func() { _, _ = c.ValidateSession(ctx) })
+	store.armed = false
+	_, err = c.Login(ctx, testUID, testAuthKey)
 	require.NoError(t, err, "the gate was given back")
 
 	store.armed = true

@@ -34,6 +34,10 @@ import (
 //   - when the store implements cometchatcalls.ConditionalDeleter:
 //     DeleteIfToken deletes only while the stored token matches, and returns
 //     nil when nothing matched (another token, an unknown app ID);
+//   - when the store implements cometchatcalls.ConditionalSaver:
+//     SaveIfToken replaces only while the stored token matches, saves
+//     nothing for an app ID with no session, and returns nil when nothing
+//     matched;
 //   - concurrent Save, Load and Delete on several app IDs are safe (run the
 //     tests with -race), and every Load sees either nil or a whole session.
 //
@@ -66,6 +70,7 @@ func TestSessionStore(t *testing.T, newStore func(t *testing.T) cometchatcalls.S
 		{"SaveNilIsAnError", conformanceSaveNil},
 		{"DoneContextChangesNothing", conformanceDoneContext},
 		{"DeleteIfToken", conformanceDeleteIfToken},
+		{"SaveIfToken", conformanceSaveIfToken},
 		{"ConcurrentUse", conformanceConcurrent},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

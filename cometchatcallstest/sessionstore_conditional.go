@@ -44,3 +44,42 @@ func conformanceDeleteIfToken(t *testing.T, s cometchatcalls.SessionStore) {
 	conformanceAssertNone(t, "after DeleteIfToken with the stored token", s, "conformance-app")
 	conformanceAssertSession(t, "another app ID after DeleteIfToken", other, conformanceLoad(t, s, "conformance-app-other"))
 }
+
+// conformanceSaveIfToken checks the compare-and-swap of a store that
+// implements cometchatcalls.ConditionalSaver (and is skipped for one that
+// does not): it replaces only while the stored token is the given one,
+// saves nothing where no session is stored, and returns nil when nothing
+// matched.
+func conformanceSaveIfToken(t *testing.T, s cometchatcalls.SessionStore) {
+	cs, ok := s.(cometchatcalls.ConditionalSaver)
+	if !ok {
+		t.Skipf("%T does not implement cometchatcalls.ConditionalSaver", s)
+	}
+	ctx := context.Background()
+	saveIf := func(what string, sess *cometchatcalls.Session, token string) {
+		t.Helper()
+		if err := cs.SaveIfToken(ctx, sess, token); err != nil {
+			t.Errorf("SaveIfToken(%q) %s: unexpected error: %s", sess.AppID, what, conformanceRedact(err))
+		}
+	}
+
+	unknown := conformanceSession("conformance-unknown-app", "unknown")
+	saveIf("of an app ID with no session", unknown, unknown.AuthToken)
+	conformanceAssertNone(t, "after SaveIfToken of an app ID with no session", s, "conformance-unknown-app")
+
+	first := conformanceSession("conformance-app", "first")
+	conformanceSave(t, s, first)
+	other := conformanceSession("conformance-app-other", "other")
+	conformanceSave(t, s, other)
+	stale := conformanceSession("conformance-app", "stale")
+	saveIf("with another token", stale, stale.AuthToken)
+	conformanceAssertSession(t, "after SaveIfToken with another token", first, conformanceLoad(t, s, "conformance-app"))
+	saveIf("with an empty token", stale, "")
+	conformanceAssertSession(t, "after SaveIfToken with an empty token", first, conformanceLoad(t, s, "conformance-app"))
+
+	refreshed := conformanceSession("conformance-app", "first")
+	refreshed.User.Name = "Refreshed"
+	saveIf("with the stored token", refreshed, first.AuthToken)
+	conformanceAssertSession(t, "after SaveIfToken with the stored token", refreshed, conformanceLoad(t, s, "conformance-app"))
+	conformanceAssertSession(t, "another app ID after SaveIfToken", other, conformanceLoad(t, s, "conformance-app-other"))
+}

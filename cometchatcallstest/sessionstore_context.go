@@ -45,5 +45,11 @@ func conformanceDoneContext(t *testing.T, s cometchatcalls.SessionStore) {
 			}
 			conformanceAssertSession(t, "after DeleteIfToken with "+c.name+" context", kept, conformanceLoad(t, s, "conformance-app"))
 		}
+		if cs, ok := s.(cometchatcalls.ConditionalSaver); ok {
+			if err := cs.SaveIfToken(c.ctx, conformanceSession("conformance-app", "kept-refreshed"), kept.AuthToken); err == nil {
+				t.Errorf("SaveIfToken with %s context returned no error", c.name)
+			}
+			conformanceAssertSession(t, "after SaveIfToken with "+c.name+" context", kept, conformanceLoad(t, s, "conformance-app"))
+		}
 	}
 }

@@ -100,6 +100,19 @@ func (m *mapStore) DeleteIfToken(ctx context.Context, appID, token string) error
 	return nil
 }
 
+func (m *mapStore) SaveIfToken(ctx context.Context, s *cometchatcalls.Session, token string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	m.mu.Lock()
+	old, ok := m.sessions[s.AppID]
+	m.mu.Unlock()
+	if ok && (old.AuthToken == token || m.broken) {
+		return m.Save(ctx, s)
+	}
+	return nil
+}
+
 // copyJSON deep-copies a JSON-shaped value.
 func copyJSON[T any](v T) T {
 	var out any
@@ -125,7 +138,7 @@ func copyJSON[T any](v T) T {
 	return out.(T)
 }
 
-func TestSessionStore_ConditionalDeleter(t *testing.T) {
+func TestSessionStore_ConditionalStore(t *testing.T) {
 	t.Parallel()
 	cometchatcallstest.TestSessionStore(t, func(*testing.T) cometchatcalls.SessionStore { return &mapStore{} })
 }
@@ -156,6 +169,8 @@ func TestSessionStore_ReportsFailures(t *testing.T) {
 		"--- FAIL: TestSessionStore_ReportsFailures/DeleteIfToken",
 		"after DeleteIfToken with another token: Load returned no session",
 		"DeleteIfToken(\"conformance-app\") with the stored token: unexpected error: DeleteIfToken: deleted the session with token [token]",
+		"--- FAIL: TestSessionStore_ReportsFailures/SaveIfToken",
+		"after SaveIfToken with another token: User differs",
 		"--- PASS: TestSessionStore_ReportsFailures/RoundTrip",
 	} {
 		assert.Contains(t, text, want)
