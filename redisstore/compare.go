@@ -3,6 +3,7 @@ package redisstore
 import (
 	"context"
 	"crypto/sha1"
+	"crypto/subtle"
 	"encoding/hex"
 	"errors"
 	"strconv"
@@ -25,8 +26,9 @@ end
 return 0
 `)
 
-// maxCompareAttempts bounds DeleteIfToken's read-check-delete rounds when
-// the value keeps changing under it while still holding the token.
+// maxCompareAttempts bounds the read-check-act rounds of DeleteIfToken and
+// SaveIfToken when the value keeps changing under them while still holding
+// the token.
 const maxCompareAttempts = 16
 
 // DeleteIfToken deletes the session stored for appID only while its auth
@@ -45,6 +47,18 @@ func (s *Store) DeleteIfToken(ctx context.Context, appID, authToken string) erro
 	if err := s.check(ctx); err != nil {
 		return err
 	}
+	return s.ifToken(ctx, appID, authToken, "deleting", deleteIfUnchanged)
+}
+
+// ifToken runs script on the key of appID while that key holds a session
+// with the token authToken: it reads the value, decodes it and compares
+// the token in Go, then runs script with the SHA-1 digest of the bytes it
+// checked as ARGV[1] (args follow). The script acts only if the key still
+// holds those bytes and returns 1 when it did; otherwise the value changed
+// in between, and ifToken reads again, at most maxCompareAttempts times.
+// Nothing stored, or another token, is nil. what names the action in
+// errors ("deleting").
+func (s *Store) ifToken(ctx context.Context, appID, authToken, what string, script *redis.Script, args ...any) error {
 	key := s.key(appID)
 	for range maxCompareAttempts {
 		data, err := s.rdb.Get(ctx, key).Bytes()
@@ -58,20 +72,31 @@ func (s *Store) DeleteIfToken(ctx context.Context, appID, authToken string) erro
 		if err != nil {
 			return err
 		}
-		if sess.AuthToken != authToken {
+		if !sameToken(sess.AuthToken, authToken) {
 			return nil
 		}
-		digest := sha1.Sum(data)
-		deleted, err := deleteIfUnchanged.Run(ctx, s.rdb, []string{key}, hex.EncodeToString(digest[:])).Int()
-		if err != nil {
-			return s.fail(ctx, "deleting", key, err)
+		// The context may have ended during the read: without
+		// ContextTimeoutEnabled go-redis would still send the script.
+		if err := ended(ctx); err != nil {
+			return s.fail(ctx, what, key, err)
 		}
-		if deleted == 1 {
+		digest := sha1.Sum(data)
+		done, err := script.Run(ctx, s.rdb, []string{key}, append([]any{hex.EncodeToString(digest[:])}, args...)...).Int()
+		if err != nil {
+			return s.fail(ctx, what, key, err)
+		}
+		if done == 1 {
 			return nil
 		}
 	}
 	return cometchatcalls.NewStoreError("redisstore: key "+strconv.Quote(key)+" changed on every one of "+
-		strconv.Itoa(maxCompareAttempts)+" attempts to delete it; try again", nil)
+		strconv.Itoa(maxCompareAttempts)+" attempts at "+what+" it; try again", nil)
+}
+
+// sameToken compares two auth tokens in constant time, as the SDK's own
+// stores do.
+func sameToken(a, b string) bool {
+	return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
 }
 
 // Interface checks.
