@@ -26,6 +26,25 @@ end
 return 0
 `)
 
+// setIfUnchanged sets KEYS[1] to ARGV[2] only while it still holds the
+// value whose SHA-1 is ARGV[1], the one the caller read and checked, as
+// deleteIfUnchanged deletes it. ARGV[3] is the Store's TTL in
+// milliseconds; with 0 the key gets no expiry (a SET without PX drops any
+// it had), as with Save's SET. The new value carries its own token, as
+// SET's would; the token compared is not an argument.
+var setIfUnchanged = redis.NewScript(`
+local v = redis.call('GET', KEYS[1])
+if v and redis.sha1hex(v) == ARGV[1] then
+	if ARGV[3] == '0' then
+		redis.call('SET', KEYS[1], ARGV[2])
+	else
+		redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+	end
+	return 1
+end
+return 0
+`)
+
 // maxCompareAttempts bounds the read-check-act rounds of DeleteIfToken and
 // SaveIfToken when the value keeps changing under them while still holding
 // the token.
@@ -48,6 +67,32 @@ func (s *Store) DeleteIfToken(ctx context.Context, appID, authToken string) erro
 		return err
 	}
 	return s.ifToken(ctx, appID, authToken, "deleting", deleteIfUnchanged)
+}
+
+// SaveIfToken stores sess under its app ID only while the session stored
+// there has the auth token authToken, and returns nil, saving nothing,
+// when another session or none is stored. A Client's ValidateSession uses
+// it to save the refreshed user, so a stale instance never puts its
+// session back over the newer one another instance saved (or over a
+// logout).
+//
+// It works as DeleteIfToken does: the token is compared in Go, then a Lua
+// script writes the value Save would write, with the Store's TTL, only if
+// the key still holds the very bytes that were checked; after a concurrent
+// change it reads again. A nil or incomplete sess is ERROR_SESSION_STORE,
+// as for Save. A value that is not a session is ERROR_SESSION_STORE too,
+// and is left as it is (only Save replaces it).
+func (s *Store) SaveIfToken(ctx context.Context, sess *cometchatcalls.Session, authToken string) error {
+	if err := s.check(ctx); err != nil {
+		return err
+	}
+	data, err := encode(sess)
+	if err != nil {
+		return err
+	}
+	// WithTTL keeps the TTL to whole milliseconds, so this is exact.
+	ttl := strconv.FormatInt(s.ttl.Milliseconds(), 10)
+	return s.ifToken(ctx, sess.AppID, authToken, "saving", setIfUnchanged, data, ttl)
 }
 
 // ifToken runs script on the key of appID while that key holds a session
@@ -103,4 +148,5 @@ func sameToken(a, b string) bool {
 var (
 	_ cometchatcalls.SessionStore       = (*Store)(nil)
 	_ cometchatcalls.ConditionalDeleter = (*Store)(nil)
+	_ cometchatcalls.ConditionalSaver   = (*Store)(nil)
 )
