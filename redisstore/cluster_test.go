@@ -73,7 +73,8 @@ func TestCluster_EveryNodeServesSessions(t *testing.T) {
 	ctx := context.Background()
 
 	// Enough app IDs that their keys land on every master; each node's
-	// script cache starts empty, so EVALSHA falls back to EVAL on each.
+	// script cache starts empty, so EVALSHA falls back to EVAL on each, for
+	// both scripts.
 	require.NoError(t, rdb.ForEachMaster(ctx, func(ctx context.Context, node *redis.Client) error {
 		return node.ScriptFlush(ctx).Err()
 	}))
@@ -82,8 +83,15 @@ func TestCluster_EveryNodeServesSessions(t *testing.T) {
 		app := fmt.Sprintf("cluster-app-%d", i)
 		older, newer := session(app, "uid-1", "older"), session(app, "uid-1", "newer")
 		require.NoError(t, store.Save(ctx, newer))
-		require.NoError(t, store.DeleteIfToken(ctx, app, older.AuthToken))
+		require.NoError(t, store.SaveIfToken(ctx, renamed(older, "Stale"), older.AuthToken))
+		require.NoError(t, store.SaveIfToken(ctx, renamed(newer, "Refreshed"), newer.AuthToken))
 		got, err := store.Load(ctx, app)
+		require.NoError(t, err)
+		require.NotNil(t, got)
+		require.True(t, got.AuthToken == newer.AuthToken, "a stale token must not save over the newer session")
+		require.Equal(t, "Refreshed", got.User.Name, "the matching token saves")
+		require.NoError(t, store.DeleteIfToken(ctx, app, older.AuthToken))
+		got, err = store.Load(ctx, app)
 		require.NoError(t, err)
 		require.NotNil(t, got, "a stale token must not delete the newer session")
 		require.True(t, got.AuthToken == newer.AuthToken)

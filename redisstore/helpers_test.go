@@ -1,15 +1,18 @@
 package redisstore_test
 
 import (
+	"bufio"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"net"
 	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/redis/go-redis/v9"
+	"github.com/stretchr/testify/require"
 
 	"github.com/cometchat-go/cometchatcalls"
 	"github.com/cometchat-go/cometchatcalls/redisstore"
@@ -110,4 +113,22 @@ func unique() string {
 	var b [6]byte
 	_, _ = rand.Read(b[:])
 	return hex.EncodeToString(b[:])
+}
+
+// monitor starts MONITOR on a connection of its own and returns its lines.
+// MONITOR shows every command with all its arguments, as an operator (or
+// a slow log) would see them.
+func monitor(t *testing.T) *bufio.Reader {
+	t.Helper()
+	conn, err := net.Dial("tcp", redisAddr(t))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = conn.Close() })
+	_, err = conn.Write([]byte("MONITOR\r\n"))
+	require.NoError(t, err)
+	require.NoError(t, conn.SetReadDeadline(time.Now().Add(10*time.Second)))
+	lines := bufio.NewReader(conn)
+	ok, err := lines.ReadString('\n')
+	require.NoError(t, err)
+	require.Equal(t, "+OK\r\n", ok)
+	return lines
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net"
+	"net/http"
 	"testing"
 	"time"
 
@@ -92,6 +93,38 @@ func TestShared_StaleLogoutKeepsTheNewerSession(t *testing.T) {
 	require.NoError(t, err)
 	require.NotNil(t, user, "a stale instance's Logout deleted the newer session (the Client must use DeleteIfToken)")
 	assert.Equal(t, "cometchat-uid-2", user.UID)
+	assert.True(t, sameToken(t, a, fresh), "the newer session must be kept whole")
+}
+
+func TestShared_StaleValidateKeepsTheNewerSession(t *testing.T) {
+	srv, prefix, _ := sharedSetup(t)
+	ctx := context.Background()
+	a, stale := instance(t, srv, prefix), instance(t, srv, prefix)
+
+	_, err := a.Login(ctx, "cometchat-uid-1", srv.AuthKey())
+	require.NoError(t, err)
+	user, err := stale.GetLoggedInUser(ctx)
+	require.NoError(t, err)
+	require.NotNil(t, user)
+
+	// a logs in as another user, saving a newer session. Its logout of
+	// uid-1 fails on the server, so the token stale holds is still valid
+	// there: stale's ValidateSession succeeds and saves the user it got.
+	srv.FailNextOn(http.MethodDelete, "/me", 1, cometchatcallstest.FaultError(http.StatusForbidden, "ERR_TEST", "logout refused"))
+	_, err = a.Login(ctx, "cometchat-uid-2", srv.AuthKey())
+	require.NoError(t, err)
+	srv.ClearFaults()
+
+	user, err = stale.ValidateSession(ctx)
+	require.NoError(t, err, "the stale instance's token is still valid on the server")
+	assert.Equal(t, "cometchat-uid-1", user.UID)
+
+	fresh := instance(t, srv, prefix)
+	user, err = fresh.GetLoggedInUser(ctx)
+	require.NoError(t, err)
+	require.NotNil(t, user)
+	assert.Equal(t, "cometchat-uid-2", user.UID,
+		"a stale instance's ValidateSession saved its session over the newer one (the Client must use SaveIfToken)")
 	assert.True(t, sameToken(t, a, fresh), "the newer session must be kept whole")
 }
 

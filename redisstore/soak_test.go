@@ -14,9 +14,10 @@ import (
 )
 
 // TestSoak_Stores runs many goroutines, each on a Redis connection of its
-// own, saving, loading, deleting and compare-and-deleting the sessions of
-// several app IDs at once. Every session it loads must be whole: its token
-// belongs to the user saved with it. Run with -race.
+// own, saving, loading, deleting, compare-and-deleting and compare-and-
+// saving the sessions of several app IDs at once. Every session it loads
+// must be whole: its token belongs to the user saved with it. Run with
+// -race.
 func TestSoak_Stores(t *testing.T) {
 	const (
 		workers = 16
@@ -55,6 +56,10 @@ func TestSoak_Stores(t *testing.T) {
 				case 3:
 					if last != nil {
 						err = store.DeleteIfToken(ctx, last.AppID, last.AuthToken)
+					}
+				case 4:
+					if last != nil {
+						err = store.SaveIfToken(ctx, last, last.AuthToken)
 					}
 				}
 				if err != nil {

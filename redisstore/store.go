@@ -1,8 +1,9 @@
 // Package redisstore is a cometchatcalls.SessionStore kept in Redis, so
 // that many instances of a backend share one logged-in user per app: a
 // session saved by one instance is restored by the others without a
-// request to CometChat, and a logout by a stale instance never ends a newer
-// session (compare and delete, atomic on the server).
+// request to CometChat, and a stale instance never ends a newer session
+// with its logout, nor puts its own back over it when it validates
+// (compare and delete, compare and swap, atomic on the server).
 //
 //	rdb := redis.NewClient(&redis.Options{Addr: "127.0.0.1:6379", ContextTimeoutEnabled: true})
 //	client, err := cometchatcalls.New(appID, region,
@@ -35,10 +36,10 @@ import (
 // DefaultKeyPrefix is the key prefix of a Store made without WithKeyPrefix.
 const DefaultKeyPrefix = "cometchatcalls:session:"
 
-// Store is a cometchatcalls.SessionStore and cometchatcalls.ConditionalDeleter
-// backed by Redis. It is safe for concurrent use, as the go-redis client it
-// wraps is. Make one with New; a nil or zero Store returns errors, never
-// panics.
+// Store is a cometchatcalls.SessionStore, ConditionalDeleter and
+// ConditionalSaver backed by Redis. It is safe for concurrent use, as the
+// go-redis client it wraps is. Make one with New; a nil or zero Store
+// returns errors, never panics.
 //
 // Every error it returns is a *cometchatcalls.Error with code
 // ERROR_SESSION_STORE whose Unwrap is the cause (a go-redis or network
@@ -147,6 +148,16 @@ func decode(data []byte, key, appID string) (*cometchatcalls.Session, error) {
 	return sess, nil
 }
 
+// encode is the value Save writes for sess; a nil or incomplete session is
+// an error, and nothing is written.
+func encode(sess *cometchatcalls.Session) ([]byte, error) {
+	data, err := cometchatcalls.EncodeSession(sess)
+	if err != nil {
+		return nil, cometchatcalls.NewStoreError("redisstore: "+message(err), err)
+	}
+	return data, nil
+}
+
 // Save stores sess under its app ID, replacing whatever the key held (so a
 // login over a corrupt value succeeds), and sets the key to expire after
 // the Store's TTL, if any.
@@ -154,9 +165,9 @@ func (s *Store) Save(ctx context.Context, sess *cometchatcalls.Session) error {
 	if err := s.check(ctx); err != nil {
 		return err
 	}
-	data, err := cometchatcalls.EncodeSession(sess)
+	data, err := encode(sess)
 	if err != nil {
-		return cometchatcalls.NewStoreError("redisstore: "+message(err), err)
+		return err
 	}
 	key := s.key(sess.AppID)
 	if err := s.rdb.Set(ctx, key, data, s.ttl).Err(); err != nil {

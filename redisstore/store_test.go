@@ -1,7 +1,6 @@
 package redisstore_test
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -205,10 +204,14 @@ func TestStore_CorruptOrForeignValues(t *testing.T) {
 
 			e = requireStoreError(t, store.DeleteIfToken(ctx, "app", "any-token"))
 			assertNoSecret(t, e.Error(), secretInCorruptValue, "error")
+			e = requireStoreError(t, store.SaveIfToken(ctx, session("app", "uid-1", "refreshed"), "any-token"))
+			assert.Contains(t, e.Error(), tc.want)
+			assertNoSecret(t, e.Error(), secretInCorruptValue, "error")
+			assertNoSecret(t, e.Error(), "test-token-", "error")
 
 			still, err := rdb.Get(ctx, prefix+"app").Result()
 			require.NoError(t, err)
-			assert.True(t, still == tc.value, "Load and DeleteIfToken must leave a corrupt value as it is")
+			assert.True(t, still == tc.value, "Load, DeleteIfToken and SaveIfToken must leave a corrupt value as it is")
 
 			// Save replaces it, so a login over a corrupt value works.
 			require.NoError(t, store.Save(ctx, session("app", "uid-1", "fresh")))
@@ -227,6 +230,7 @@ func TestStore_CorruptOrForeignValues(t *testing.T) {
 		assert.Contains(t, e.Error(), "WRONGTYPE")
 		assertNoSecret(t, e.Error(), secretInCorruptValue, "error")
 		requireStoreError(t, store.DeleteIfToken(ctx, "app", "any-token"))
+		requireStoreError(t, store.SaveIfToken(ctx, session("app", "uid-1", "a"), "any-token"))
 		kind, err := rdb.Type(ctx, prefix+"app").Result()
 		require.NoError(t, err)
 		assert.Equal(t, "hash", kind, "Load must leave the foreign value as it is")
@@ -240,6 +244,7 @@ func TestStore_SaveRejectsIncompleteSessions(t *testing.T) {
 	noToken.AuthToken = ""
 	for name, s := range map[string]*cometchatcalls.Session{"nil": nil, "no token": noToken} {
 		requireStoreError(t, store.Save(ctx, s))
+		requireStoreError(t, store.SaveIfToken(ctx, s, "any-token"))
 		n, err := rdb.Exists(ctx, prefix+"app").Result()
 		require.NoError(t, err)
 		assert.Zero(t, n, "%s: nothing written", name)
@@ -266,6 +271,9 @@ func TestStore_DoneContextChangesNothing(t *testing.T) {
 			"Save":          func() error { return store.Save(tc.ctx, session("app", "uid-2", "other")) },
 			"Delete":        func() error { return store.Delete(tc.ctx, "app") },
 			"DeleteIfToken": func() error { return store.DeleteIfToken(tc.ctx, "app", stored.AuthToken) },
+			"SaveIfToken": func() error {
+				return store.SaveIfToken(tc.ctx, session("app", "uid-1", "other"), stored.AuthToken)
+			},
 		}
 		for name, op := range ops {
 			err := op()
@@ -300,6 +308,8 @@ func TestStore_NilStoreNilClientNilContext(t *testing.T) {
 			requireStoreError(t, s.Save(ctx, session("app", "uid-1", "a")))
 			requireStoreError(t, s.Delete(ctx, "app"))
 			requireStoreError(t, s.DeleteIfToken(ctx, "app", "token"))
+			requireStoreError(t, s.SaveIfToken(ctx, session("app", "uid-1", "a"), "token"))
+			requireStoreError(t, s.SaveIfToken(ctx, nil, "token"))
 			assert.NotPanics(t, func() { _ = fmt.Sprintf("%v %+v %#v %s", s, s, s, s) })
 		})
 	}
@@ -345,6 +355,7 @@ func TestStore_RedisDown(t *testing.T) {
 	requireStoreError(t, store.Save(ctx, session("app", "uid-1", "a")))
 	requireStoreError(t, store.Delete(ctx, "app"))
 	requireStoreError(t, store.DeleteIfToken(ctx, "app", "token"))
+	requireStoreError(t, store.SaveIfToken(ctx, session("app", "uid-1", "a"), "token"))
 
 	// With go-redis's default retries, the caller's deadline ends the wait.
 	slow := redisstore.New(newDownClient(t, addr))
@@ -402,18 +413,7 @@ func TestStore_DeleteIfTokenSendsNoTokenInItsArguments(t *testing.T) {
 	s := session("app", "uid-1", "monitor")
 	require.NoError(t, store.Save(ctx, s))
 
-	// MONITOR shows every command with all its arguments, as an operator
-	// (or a slow log) would see them.
-	conn, err := net.Dial("tcp", redisAddr(t))
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = conn.Close() })
-	_, err = conn.Write([]byte("MONITOR\r\n"))
-	require.NoError(t, err)
-	require.NoError(t, conn.SetReadDeadline(time.Now().Add(10*time.Second)))
-	lines := bufio.NewReader(conn)
-	ok, err := lines.ReadString('\n')
-	require.NoError(t, err)
-	require.Equal(t, "+OK\r\n", ok)
+	lines := monitor(t)
 
 	require.NoError(t, store.DeleteIfToken(ctx, "app", s.AuthToken))
 	for {
@@ -463,6 +463,9 @@ func TestStore_PastDeadlineChangesNothingBeforeTheTimerFires(t *testing.T) {
 		"Save new":      func() error { return store.Save(late, session("app-new", "uid-3", "new")) },
 		"Delete":        func() error { return store.Delete(late, "app") },
 		"DeleteIfToken": func() error { return store.DeleteIfToken(late, "app", stored.AuthToken) },
+		"SaveIfToken": func() error {
+			return store.SaveIfToken(late, session("app", "uid-1", "other"), stored.AuthToken)
+		},
 	}
 	for name, op := range ops {
 		err := op()
