@@ -65,6 +65,12 @@ func (m *mapStore) Save(ctx context.Context, s *cometchatcalls.Session) error {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.put(s)
+	return nil
+}
+
+// put stores a deep copy of s; m.mu must be held.
+func (m *mapStore) put(s *cometchatcalls.Session) {
 	c := *s
 	c.User.Metadata = copyJSON(c.User.Metadata)
 	c.User.Tags = append([]string(nil), c.User.Tags...)
@@ -72,7 +78,6 @@ func (m *mapStore) Save(ctx context.Context, s *cometchatcalls.Session) error {
 		m.sessions = map[string]cometchatcalls.Session{}
 	}
 	m.sessions[s.AppID] = c
-	return nil
 }
 
 func (m *mapStore) Delete(ctx context.Context, appID string) error {
@@ -104,11 +109,15 @@ func (m *mapStore) SaveIfToken(ctx context.Context, s *cometchatcalls.Session, t
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	if s == nil {
+		return errors.New("nil session")
+	}
+	// Compare and replace under one lock: released in between, a Save by
+	// another client could land between them and be overwritten.
 	m.mu.Lock()
-	old, ok := m.sessions[s.AppID]
-	m.mu.Unlock()
-	if ok && (old.AuthToken == token || m.broken) {
-		return m.Save(ctx, s)
+	defer m.mu.Unlock()
+	if old, ok := m.sessions[s.AppID]; ok && (old.AuthToken == token || m.broken) {
+		m.put(s)
 	}
 	return nil
 }
