@@ -30,9 +30,9 @@ import (
 // lock, which the atomic writes make safe). The lock is flock(2) on Linux,
 // macOS, the BSDs and illumos, and LockFileEx on Windows. Other platforms
 // (AIX, Solaris, Plan 9, js, wasip1) have no lock FileStore can trust, so
-// there a Save, Delete or DeleteIfToken that has a file to change fails
-// with ERROR_SESSION_STORE (errors.Is(err, errors.ErrUnsupported)) and Load
-// reads without the lock.
+// there a Save, Delete, DeleteIfToken or SaveIfToken that has a file to
+// change fails with ERROR_SESSION_STORE (errors.Is(err,
+// errors.ErrUnsupported)) and Load reads without the lock.
 //
 // When the path is a symbolic link, the link stays: FileStore reads,
 // replaces and moves aside the file it points to, and locks
@@ -41,10 +41,13 @@ import (
 // A file this SDK cannot read (not JSON, another program's JSON, a format
 // version newer than this SDK's, a missing required field, larger than
 // 1 MiB) makes Load fail with ERROR_SESSION_STORE; Load never changes it.
-// The next Save, Delete or DeleteIfToken moves it aside to
+// The next Save, Delete, DeleteIfToken or SaveIfToken moves it aside to
 // "<path>.corrupt-<unix seconds>", logs a warning, and writes a fresh file,
-// so nothing is lost and a login over an unreadable store succeeds. An empty (0-byte) file counts as
-// unreadable: this SDK never writes one, since its writes are atomic.
+// so nothing is lost and a login over an unreadable store succeeds.
+// SaveIfToken finds no session to replace in such a file, so after a
+// ValidateSession the fresh file holds none (the Client itself stays
+// logged in). An empty (0-byte) file counts as unreadable: this SDK never
+// writes one, since its writes are atomic.
 //
 // User.Metadata goes through JSON, so it must hold JSON-compatible values
 // and comes back the way encoding/json decodes it (numbers as float64,
@@ -55,6 +58,11 @@ import (
 // when ctx is done, and a call whose ctx is done changes nothing. Use
 // NewFileStore: the methods of a nil or zero FileStore fail with
 // ERROR_SESSION_STORE (and Path returns "").
+//
+// A type that embeds FileStore also gets DeleteIfToken and SaveIfToken,
+// which a Client's Logout and ValidateSession call instead of Delete and
+// Save (see ConditionalDeleter and ConditionalSaver): one that overrides
+// Delete or Save must override DeleteIfToken or SaveIfToken too.
 type FileStore struct {
 	path string // as given, for Path and messages
 	file string // cleaned

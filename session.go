@@ -246,10 +246,10 @@ func (c *Client) warnStore(ctx context.Context, msg string, e *Error) {
 }
 
 // storeError wraps a SessionStore failure as ERROR_SESSION_STORE, keeping a
-// store's own *Error as it is.
+// store's own *Error as it is (but not a nil one in an error interface).
 func storeError(what string, err error) *Error {
 	var e *Error
-	if errors.As(err, &e) && e.Code == CodeSessionStore {
+	if errors.As(err, &e) && e != nil && e.Code == CodeSessionStore {
 		return e
 	}
 	return wrapError(CodeSessionStore, what+": "+err.Error(), err)

@@ -110,6 +110,11 @@ type ConditionalSaver interface {
 // MemoryStore is a SessionStore that keeps sessions in memory, so they last
 // as long as the process. It is the default store of a Client. The zero
 // value is ready to use.
+//
+// A type that embeds MemoryStore also gets DeleteIfToken and SaveIfToken,
+// which a Client's Logout and ValidateSession call instead of Delete and
+// Save (see ConditionalDeleter and ConditionalSaver): one that overrides
+// Delete or Save must override DeleteIfToken or SaveIfToken too.
 type MemoryStore struct {
 	mu sync.Mutex
 	// sessions sits behind an atomic.Pointer, which fmt (every verb) and

@@ -35,7 +35,8 @@ import (
 //     DeleteIfToken deletes only while the stored token matches, and returns
 //     nil when nothing matched (another token, an unknown app ID);
 //   - when the store implements cometchatcalls.ConditionalSaver:
-//     SaveIfToken replaces only while the stored token matches, saves
+//     SaveIfToken replaces only while the stored token matches the token
+//     it is given (not the one the new session carries), saves
 //     nothing for an app ID with no session, and returns nil when nothing
 //     matched;
 //   - concurrent Save, Load and Delete on several app IDs are safe (run the

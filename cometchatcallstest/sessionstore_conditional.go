@@ -77,8 +77,12 @@ func conformanceSaveIfToken(t *testing.T, s cometchatcalls.SessionStore) {
 	saveIf("with an empty token", stale, "")
 	conformanceAssertSession(t, "after SaveIfToken with an empty token", first, conformanceLoad(t, s, "conformance-app"))
 
+	// The token compared is authToken, not the one sess carries.
 	refreshed := conformanceSession("conformance-app", "first")
 	refreshed.User.Name = "Refreshed"
+	saveIf("with another token, sess carrying the stored one", refreshed, stale.AuthToken)
+	conformanceAssertSession(t, "after SaveIfToken with another token, sess carrying the stored one", first, conformanceLoad(t, s, "conformance-app"))
+
 	saveIf("with the stored token", refreshed, first.AuthToken)
 	conformanceAssertSession(t, "after SaveIfToken with the stored token", refreshed, conformanceLoad(t, s, "conformance-app"))
 	conformanceAssertSession(t, "another app ID after SaveIfToken", other, conformanceLoad(t, s, "conformance-app-other"))

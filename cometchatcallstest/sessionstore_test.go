@@ -65,6 +65,12 @@ func (m *mapStore) Save(ctx context.Context, s *cometchatcalls.Session) error {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.put(s)
+	return nil
+}
+
+// put stores a deep copy of s; m.mu must be held.
+func (m *mapStore) put(s *cometchatcalls.Session) {
 	c := *s
 	c.User.Metadata = copyJSON(c.User.Metadata)
 	c.User.Tags = append([]string(nil), c.User.Tags...)
@@ -72,7 +78,6 @@ func (m *mapStore) Save(ctx context.Context, s *cometchatcalls.Session) error {
 		m.sessions = map[string]cometchatcalls.Session{}
 	}
 	m.sessions[s.AppID] = c
-	return nil
 }
 
 func (m *mapStore) Delete(ctx context.Context, appID string) error {
@@ -104,11 +109,15 @@ func (m *mapStore) SaveIfToken(ctx context.Context, s *cometchatcalls.Session, t
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	if s == nil {
+		return errors.New("nil session")
+	}
+	// Compare and replace under one lock: released in between, a Save by
+	// another client could land between them and be overwritten.
 	m.mu.Lock()
-	old, ok := m.sessions[s.AppID]
-	m.mu.Unlock()
-	if ok && (old.AuthToken == token || m.broken) {
-		return m.Save(ctx, s)
+	defer m.mu.Unlock()
+	if old, ok := m.sessions[s.AppID]; ok && (old.AuthToken == token || m.broken) {
+		m.put(s)
 	}
 	return nil
 }
@@ -177,4 +186,34 @@ func TestSessionStore_ReportsFailures(t *testing.T) {
 	}
 	assert.False(t, strings.Contains(text, "conformance-token-"), "a failure message shows a token")
 	assert.False(t, strings.Contains(text, "panic"), "the child panicked:\n%s", out)
+}
+
+// ownTokenStore is a mapStore whose SaveIfToken compares the token that
+// the new session carries instead of the one it is given: a Client always
+// passes the same token, so only the contract test can catch it.
+type ownTokenStore struct{ mapStore }
+
+func (m *ownTokenStore) SaveIfToken(ctx context.Context, s *cometchatcalls.Session, token string) error {
+	return m.mapStore.SaveIfToken(ctx, s, s.AuthToken)
+}
+
+// TestSessionStore_CatchesASaveIfTokenComparingTheWrongToken runs the
+// contract against ownTokenStore in a child process and checks that
+// SaveIfToken fails.
+func TestSessionStore_CatchesASaveIfTokenComparingTheWrongToken(t *testing.T) {
+	if os.Getenv("CONFORMANCE_OWN_TOKEN_STORE") == "1" {
+		cometchatcallstest.TestSessionStore(t, func(*testing.T) cometchatcalls.SessionStore {
+			return &ownTokenStore{}
+		})
+		return
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestSessionStore_CatchesASaveIfTokenComparingTheWrongToken$", "-test.v")
+	cmd.Env = append(os.Environ(), "CONFORMANCE_OWN_TOKEN_STORE=1")
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	require.ErrorAs(t, err, &exit, "the child run should fail:\n%s", out)
+	text := string(out)
+	assert.Contains(t, text, "--- FAIL: TestSessionStore_CatchesASaveIfTokenComparingTheWrongToken/SaveIfToken")
+	assert.Contains(t, text, "after SaveIfToken with another token, sess carrying the stored one: User differs")
+	assert.False(t, strings.Contains(text, "conformance-token-"), "a failure message shows a token")
 }

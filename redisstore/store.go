@@ -71,9 +71,12 @@ func WithKeyPrefix(prefix string) Option {
 const maxTTL = time.Duration(math.MaxInt64) / time.Millisecond * time.Millisecond
 
 // WithTTL makes every saved session expire d after its Save (a login, or a
-// ValidateSession that refreshes the user). Redis keeps expiry to the
-// millisecond, so a positive d is rounded up to a whole millisecond. With
-// d <= 0 (the default) sessions never expire.
+// ValidateSession that refreshes the user). Once a session has expired, a
+// ValidateSession does not store it again: it saves only over the session
+// the key still holds (SaveIfToken), as after a logout, so the Client that
+// saved it stays logged in while other instances find none. Redis keeps
+// expiry to the millisecond, so a positive d is rounded up to a whole
+// millisecond. With d <= 0 (the default) sessions never expire.
 func WithTTL(d time.Duration) Option {
 	return func(s *Store) {
 		if d <= 0 {
