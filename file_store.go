@@ -165,24 +165,7 @@ func (f *FileStore) Load(ctx context.Context, appID string) (*Session, error) {
 // the others. FileStore keeps no reference to s. The session needs an app
 // ID, a user with a UID and an auth token.
 func (f *FileStore) Save(ctx context.Context, s *Session) error {
-	if err := f.check(ctx); err != nil {
-		return err
-	}
-	if s == nil {
-		return errNilSession
-	}
-	if err := validateStoredSession(s); err != nil {
-		return err
-	}
-	rec := recordOf(s)
-	file := f.target()
-	if err := os.MkdirAll(filepath.Dir(file), 0o700); err != nil {
-		return f.fileError("cannot create its directory: "+pathErrorText(err), err)
-	}
-	return f.update(ctx, file, func(doc *fileDoc) bool {
-		doc.Sessions[s.AppID] = rec
-		return true
-	})
+	return f.saveIf(ctx, s, nil)
 }
 
 // Delete removes the session stored for appID, if any, keeping the others.
@@ -206,6 +189,14 @@ func (f *FileStore) DeleteIfToken(ctx context.Context, appID, authToken string) 
 // ConditionalSaver. The comparison runs under the exclusive file lock, as
 // for DeleteIfToken. It returns nil also when nothing matched.
 func (f *FileStore) SaveIfToken(ctx context.Context, s *Session, authToken string) error {
+	return f.saveIf(ctx, s, func(r *fileRecord) bool { return sameToken(r.AuthToken, authToken) })
+}
+
+// saveIf stores s under s.AppID. With a match, only a stored session of
+// that app that match accepts is replaced: a missing file then means
+// nothing to replace, and nothing is created. Like deleteIf, it moves an
+// unreadable file aside.
+func (f *FileStore) saveIf(ctx context.Context, s *Session, match func(*fileRecord) bool) error {
 	if err := f.check(ctx); err != nil {
 		return err
 	}
@@ -217,13 +208,18 @@ func (f *FileStore) SaveIfToken(ctx context.Context, s *Session, authToken strin
 	}
 	rec := recordOf(s)
 	file := f.target()
-	if _, err := os.Stat(file); errors.Is(err, fs.ErrNotExist) {
-		return nil // nothing stored, so nothing matches
+	if match == nil {
+		if err := os.MkdirAll(filepath.Dir(file), 0o700); err != nil {
+			return f.fileError("cannot create its directory: "+pathErrorText(err), err)
+		}
+	} else if _, err := os.Stat(file); errors.Is(err, fs.ErrNotExist) {
+		return nil
 	}
 	return f.update(ctx, file, func(doc *fileDoc) bool {
-		r, ok := doc.Sessions[s.AppID]
-		if !ok || !sameToken(r.AuthToken, authToken) {
-			return false
+		if match != nil {
+			if r, ok := doc.Sessions[s.AppID]; !ok || !match(r) {
+				return false
+			}
 		}
 		doc.Sessions[s.AppID] = rec
 		return true

@@ -143,21 +143,7 @@ func (m *MemoryStore) Load(ctx context.Context, appID string) (*Session, error) 
 
 // Save stores a copy of s under s.AppID, replacing any previous session.
 func (m *MemoryStore) Save(ctx context.Context, s *Session) error {
-	if err := m.check(ctx); err != nil {
-		return err
-	}
-	if s == nil {
-		return errNilSession
-	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	t := m.table()
-	if t == nil {
-		t = make(map[string]*Session)
-		m.sessions.Store(&t)
-	}
-	t[s.AppID] = s.clone()
-	return nil
+	return m.saveIf(ctx, s, nil)
 }
 
 // Delete removes the session stored for appID, if any.
@@ -190,6 +176,12 @@ func (m *MemoryStore) DeleteIfToken(ctx context.Context, appID, authToken string
 // has the auth token authToken (see ConditionalSaver). Nothing matching is
 // not an error.
 func (m *MemoryStore) SaveIfToken(ctx context.Context, s *Session, authToken string) error {
+	return m.saveIf(ctx, s, func(old *Session) bool { return sameToken(old.AuthToken, authToken) })
+}
+
+// saveIf stores a copy of s under s.AppID; with a match, only over a
+// stored session of that app that match accepts.
+func (m *MemoryStore) saveIf(ctx context.Context, s *Session, match func(*Session) bool) error {
 	if err := m.check(ctx); err != nil {
 		return err
 	}
@@ -199,9 +191,16 @@ func (m *MemoryStore) SaveIfToken(ctx context.Context, s *Session, authToken str
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	t := m.table()
-	if old, ok := t[s.AppID]; ok && sameToken(old.AuthToken, authToken) {
-		t[s.AppID] = s.clone()
+	if match != nil {
+		if old, ok := t[s.AppID]; !ok || !match(old) {
+			return nil
+		}
 	}
+	if t == nil {
+		t = make(map[string]*Session)
+		m.sessions.Store(&t)
+	}
+	t[s.AppID] = s.clone()
 	return nil
 }
 
