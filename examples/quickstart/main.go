@@ -19,9 +19,11 @@
 // COMETCHAT_AUTH_KEY set, or against a running emulator with
 // COMETCHAT_EMULATOR_URL set.
 //
-// The session is kept in a FileStore, $TMPDIR/cometchatcalls-quickstart/session.json
-// (with its lock file session.json.lock beside it; a corrupt file is moved
-// aside to session.json.corrupt-<unix time> by the login that replaces it).
+// The session is kept in a FileStore, cometchatcalls-quickstart/session.json
+// under the user's cache directory (~/.cache on Linux, see
+// exampleenv.FileDir), with its lock file session.json.lock beside it; a
+// corrupt file is moved aside to session.json.corrupt-<unix time> by the
+// login that replaces it.
 package main
 
 import (
@@ -44,7 +46,7 @@ func main() {
 const uid = "cometchat-uid-1"
 
 // sessionFile is where the quickstart keeps the session; tests change it.
-var sessionFile = filepath.Join(os.TempDir(), "cometchatcalls-quickstart", "session.json")
+var sessionFile = filepath.Join(exampleenv.FileDir("cometchatcalls-quickstart"), "session.json")
 
 func run(ctx context.Context, out io.Writer, target *exampleenv.Target) error {
 	ctx, cancel := context.WithTimeout(ctx, time.Minute)

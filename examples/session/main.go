@@ -9,7 +9,8 @@
 // the SDK ends the session and the example logs in again.
 //
 // Files it writes, in the directory of -store (by default
-// $TMPDIR/cometchatcalls-example): the session file (session.json) and
+// cometchatcalls-example under the user's cache directory, ~/.cache on
+// Linux; see exampleenv.FileDir): the session file (session.json) and
 // its lock file (session.json.lock); with the embedded emulator also
 // emulator-state.json, where the emulator keeps its users and auth tokens
 // so that the next run's emulator still knows the stored token. Against
@@ -39,7 +40,7 @@ func main() {
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
 	fs := flag.NewFlagSet("session", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	storePath := fs.String("store", filepath.Join(os.TempDir(), "cometchatcalls-example", "session.json"), "the session file")
+	storePath := fs.String("store", filepath.Join(exampleenv.FileDir("cometchatcalls-example"), "session.json"), "the session file")
 	uid := fs.String("uid", "cometchat-uid-1", "the uid to log in as")
 	logout := fs.Bool("logout", false, "end the stored session")
 	if err := fs.Parse(args); err != nil {

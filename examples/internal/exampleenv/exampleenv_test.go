@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -113,4 +114,24 @@ func TestTarget_FmtShowsNoKey(t *testing.T) {
 			assert.Contains(t, out, "app-1", "%s of a %T names the app", verb, v)
 		}
 	}
+}
+
+// TestFileDir: the examples' files go under the user's cache directory,
+// and under the temporary directory only when there is none.
+func TestFileDir(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("XDG_CACHE_HOME", "")
+	t.Setenv("LocalAppData", filepath.Join(home, "AppData", "Local"))
+	base, err := os.UserCacheDir()
+	require.NoError(t, err)
+	assert.True(t, strings.HasPrefix(base, home), "the cache directory %s is in HOME", base)
+	assert.Equal(t, filepath.Join(base, "cometchatcalls-x"), FileDir("cometchatcalls-x"))
+
+	t.Setenv("HOME", "")
+	t.Setenv("LocalAppData", "")
+	if _, err := os.UserCacheDir(); err == nil {
+		t.Skip("os.UserCacheDir needs no HOME on " + runtime.GOOS)
+	}
+	assert.Equal(t, filepath.Join(os.TempDir(), "cometchatcalls-x"), FileDir("cometchatcalls-x"))
 }
