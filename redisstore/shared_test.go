@@ -36,6 +36,20 @@ func sharedSetup(t *testing.T) (*cometchatcallstest.Server, string, *redis.Clien
 	return srv, testPrefix(t, rdb), rdb
 }
 
+// staleSetup starts two instances sharing one store: a logs in as
+// cometchat-uid-1 and stale restores that session from Redis.
+func staleSetup(t *testing.T) (srv *cometchatcallstest.Server, prefix string, a, stale *cometchatcalls.Client) {
+	srv, prefix, _ = sharedSetup(t)
+	ctx := context.Background()
+	a, stale = instance(t, srv, prefix), instance(t, srv, prefix)
+	_, err := a.Login(ctx, "cometchat-uid-1", srv.AuthKey())
+	require.NoError(t, err)
+	user, err := stale.GetLoggedInUser(ctx)
+	require.NoError(t, err)
+	require.NotNil(t, user, "the second instance restores the session")
+	return srv, prefix, a, stale
+}
+
 func sameToken(t *testing.T, a, b *cometchatcalls.Client) bool {
 	t.Helper()
 	ctx := context.Background()
@@ -69,27 +83,20 @@ func TestShared_SecondInstanceRestoresWithoutRequests(t *testing.T) {
 }
 
 func TestShared_StaleLogoutKeepsTheNewerSession(t *testing.T) {
-	srv, prefix, _ := sharedSetup(t)
+	srv, prefix, a, stale := staleSetup(t)
 	ctx := context.Background()
-	a, stale := instance(t, srv, prefix), instance(t, srv, prefix)
-
-	_, err := a.Login(ctx, "cometchat-uid-1", srv.AuthKey())
-	require.NoError(t, err)
-	user, err := stale.GetLoggedInUser(ctx)
-	require.NoError(t, err)
-	require.NotNil(t, user)
 
 	// a moves on: it logs out and logs in again, saving a newer session.
 	// stale still holds the first token.
 	require.NoError(t, a.Logout(ctx))
-	_, err = a.Login(ctx, "cometchat-uid-2", srv.AuthKey())
+	_, err := a.Login(ctx, "cometchat-uid-2", srv.AuthKey())
 	require.NoError(t, err)
 
 	// The stale instance's logout must end only its own session.
 	require.NoError(t, stale.Logout(ctx))
 
 	fresh := instance(t, srv, prefix)
-	user, err = fresh.GetLoggedInUser(ctx)
+	user, err := fresh.GetLoggedInUser(ctx)
 	require.NoError(t, err)
 	require.NotNil(t, user, "a stale instance's Logout deleted the newer session (the Client must use DeleteIfToken)")
 	assert.Equal(t, "cometchat-uid-2", user.UID)
@@ -97,25 +104,18 @@ func TestShared_StaleLogoutKeepsTheNewerSession(t *testing.T) {
 }
 
 func TestShared_StaleValidateKeepsTheNewerSession(t *testing.T) {
-	srv, prefix, _ := sharedSetup(t)
+	srv, prefix, a, stale := staleSetup(t)
 	ctx := context.Background()
-	a, stale := instance(t, srv, prefix), instance(t, srv, prefix)
-
-	_, err := a.Login(ctx, "cometchat-uid-1", srv.AuthKey())
-	require.NoError(t, err)
-	user, err := stale.GetLoggedInUser(ctx)
-	require.NoError(t, err)
-	require.NotNil(t, user)
 
 	// a logs in as another user, saving a newer session. Its logout of
 	// uid-1 fails on the server, so the token stale holds is still valid
 	// there: stale's ValidateSession succeeds and saves the user it got.
 	srv.FailNextOn(http.MethodDelete, "/me", 1, cometchatcallstest.FaultError(http.StatusForbidden, "ERR_TEST", "logout refused"))
-	_, err = a.Login(ctx, "cometchat-uid-2", srv.AuthKey())
+	_, err := a.Login(ctx, "cometchat-uid-2", srv.AuthKey())
 	require.NoError(t, err)
 	srv.ClearFaults()
 
-	user, err = stale.ValidateSession(ctx)
+	user, err := stale.ValidateSession(ctx)
 	require.NoError(t, err, "the stale instance's token is still valid on the server")
 	assert.Equal(t, "cometchat-uid-1", user.UID)
 
