@@ -485,3 +485,71 @@ func deref(p any) any { return reflect.ValueOf(p).Elem().Interface() }
 func userOf(uid string) *User {
 	return &User{UID: uid, Name: "Andrew", Status: StatusOnline, Metadata: map[string]any{"k": "v"}, Tags: []string{"t"}}
 }
+
+// quotingStore is a store with a careless error path: its failures quote
+// the session they were given, token included, in a plain error, in a
+// store *Error, and behind a wrapped cause.
+type quotingStore struct {
+	MemoryStore
+	failing bool
+}
+
+func (s *quotingStore) fail(what, token string) error {
+	if !s.failing {
+		return nil
+	}
+	switch what {
+	case "Save":
+		return errors.New("save failed for token " + token)
+	case "SaveIfToken":
+		return &Error{Code: CodeSessionStore, Message: "replace failed for " + token}
+	}
+	return fmt.Errorf("delete failed: %w", errors.New("no row for "+token))
+}
+
+func (s *quotingStore) Save(ctx context.Context, sess *Session) error {
+	if err := s.fail("Save", sess.AuthToken); err != nil {
+		return err
+	}
+	return s.MemoryStore.Save(ctx, sess)
+}
+
+func (s *quotingStore) SaveIfToken(ctx context.Context, sess *Session, token string) error {
+	if err := s.fail("SaveIfToken", token); err != nil {
+		return err
+	}
+	return s.MemoryStore.SaveIfToken(ctx, sess, token)
+}
+
+func (s *quotingStore) DeleteIfToken(ctx context.Context, appID, token string) error {
+	if err := s.fail("DeleteIfToken", token); err != nil {
+		return err
+	}
+	return s.MemoryStore.DeleteIfToken(ctx, appID, token)
+}
+
+// TestRedaction_StoreErrorsShowNoToken: a store is the user's code, and
+// one whose errors quote the token must not make the Client's errors
+// show it, whatever the form of the store's error.
+func TestRedaction_StoreErrorsShowNoToken(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	store := &quotingStore{}
+	c, mt := loggedIn(t, WithSessionStore(store))
+	mt.RegisterResponder(http.MethodGet, meURL, dataResponder(200, userJSON(testUID, "A")))
+	mockLogout(mt)
+	mockLogin(mt, testUID, "A", testToken)
+	store.failing = true
+	lc := &leakChecker{t: t}
+
+	_, err := c.ValidateSession(ctx)
+	requireCode(t, err, CodeSessionStore)
+	lc.checkError("ValidateSession (SaveIfToken)", err)
+	err = c.Logout(ctx)
+	requireCode(t, err, CodeSessionStore)
+	lc.checkError("Logout (DeleteIfToken)", err)
+	_, err = c.Login(ctx, testUID, testAuthKey)
+	requireCode(t, err, CodeSessionStore)
+	lc.checkError("Login (Save)", err)
+	assert.Contains(t, err.Error(), "save failed for token [REDACTED]", "the store's text stays, without the token")
+}

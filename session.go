@@ -131,7 +131,7 @@ func (c *Client) sessionForLogin(ctx context.Context) *session {
 // save writes s to the store; the caller holds the gate.
 func (c *Client) save(ctx context.Context, s *session) *Error {
 	if err := c.store.Save(ctx, c.stored(s)); err != nil {
-		return storeError("saving the session", err)
+		return storeError("saving the session", err, s.token)
 	}
 	return nil
 }
@@ -147,7 +147,7 @@ func (c *Client) saveRefreshed(ctx context.Context, s, next *session) *Error {
 		return c.save(ctx, next)
 	}
 	if err := cs.SaveIfToken(ctx, c.stored(next), s.token.reveal()); err != nil {
-		return storeError("saving the session", err)
+		return storeError("saving the session", err, s.token)
 	}
 	return nil
 }
@@ -173,7 +173,7 @@ func (c *Client) deleteStored(ctx context.Context, s *session) *Error {
 		err = c.store.Delete(ctx, c.appID)
 	}
 	if err != nil {
-		return storeError("deleting the session", err)
+		return storeError("deleting the session", err, s.token)
 	}
 	return nil
 }
@@ -247,7 +247,10 @@ func (c *Client) warnStore(ctx context.Context, msg string, e *Error) {
 
 // storeError wraps a SessionStore failure as ERROR_SESSION_STORE, keeping a
 // store's own *Error as it is (but not a nil one in an error interface).
-func storeError(what string, err error) *Error {
+// A store is the user's code: an error that quotes a credential of the
+// call (known) is replaced by one whose text does not, as for the server's.
+func storeError(what string, err error, known ...secret) *Error {
+	err = newScrubber(known...).error(err)
 	var e *Error
 	if errors.As(err, &e) && e != nil && e.Code == CodeSessionStore {
 		return e
