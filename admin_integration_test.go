@@ -8,9 +8,9 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/cometchat-go/cometchatcalls/internal/assert"
-	"github.com/cometchat-go/cometchatcalls/internal/leakcheck"
-	"github.com/cometchat-go/cometchatcalls/internal/require"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
 
 	"github.com/cometchat-go/cometchatcalls"
 	"github.com/cometchat-go/cometchatcalls/cometchatcallstest"
@@ -276,7 +276,7 @@ func TestAdminIntegration_AuthKeyHasNoFullAccess(t *testing.T) {
 // AdminClient started.
 func TestAdminIntegration_CloseLeavesNoGoroutine(t *testing.T) {
 	srv := emulator(t)
-	before := leakcheck.IgnoreCurrent()
+	before := goleak.IgnoreCurrent()
 	a, err := cometchatcalls.NewAdminClient(srv.AppID(), srv.Region(), srv.APIKey(), srv.ClientOptions()...)
 	require.NoError(t, err)
 	ctx := context.Background()
@@ -288,7 +288,7 @@ func TestAdminIntegration_CloseLeavesNoGoroutine(t *testing.T) {
 	if err := <-done; err != nil {
 		requireCodeOf(t, err, cometchatcalls.CodeClientClosed) // Close came first
 	}
-	leakcheck.VerifyNone(t, before)
+	goleak.VerifyNone(t, before)
 }
 
 func ExampleAdminClient() {

@@ -7,8 +7,8 @@ import (
 	"net/http"
 	"testing"
 
-	"github.com/cometchat-go/cometchatcalls/internal/assert"
-	"github.com/cometchat-go/cometchatcalls/internal/require"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // TestLogValue_ClientsShowWhereTheyTalkNeverAKey: a Client or AdminClient

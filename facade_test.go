@@ -5,9 +5,9 @@ import (
 	"net/http"
 	"testing"
 
-	"github.com/cometchat-go/cometchatcalls/internal/assert"
-	"github.com/cometchat-go/cometchatcalls/internal/require"
 	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // The facade shares package-level state, so these tests do not run in

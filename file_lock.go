@@ -4,8 +4,9 @@ import (
 	"context"
 	"errors"
 	"io/fs"
-	"os"
 	"time"
+
+	"github.com/gofrs/flock"
 )
 
 // fileLockRetry is how often a waiting call retries the file lock.
@@ -27,8 +28,8 @@ const fileLockRetry = 10 * time.Millisecond
 // one, whole, never a torn one. The shared lock only spares a Windows
 // writer a failed rename (an error for that writer, not a corrupt file).
 // A writer has no such way out: it could not replace the file either. The
-// same goes for a platform without a file lock FileStore can trust
-// (errNoFileLock): readers go without, writers fail.
+// same goes for a platform without a file lock: readers go without,
+// writers fail.
 func (f *FileStore) lock(ctx context.Context, file string, exclusive bool) (unlock func(), err error) {
 	select {
 	case f.sem <- struct{}{}:
@@ -51,15 +52,24 @@ func (f *FileStore) lock(ctx context.Context, file string, exclusive bool) (unlo
 }
 
 // lockFile takes the OS lock on the lock file at path, creating the file
-// (0600) if needed.
+// (0600) if needed. gofrs/flock locks an open handle (flock(2) on most
+// unix systems, LockFileEx on Windows), so two FileStores of one process
+// exclude each other as two processes do. Where the platform has no lock
+// (Plan 9, js, wasip1) it fails with errors.ErrUnsupported, and lock's
+// rule for readers applies.
 func (f *FileStore) lockFile(ctx context.Context, path string, exclusive bool) (unlock func(), err error) {
-	var h *os.File
+	fl := flock.New(path, flock.SetPermissions(0o600))
+	try := fl.TryRLockContext
+	if exclusive {
+		try = fl.TryLockContext
+	}
 	if err = f.fail("lock"); err == nil {
-		h, err = openLocked(ctx, path, exclusive)
+		_, err = try(ctx, fileLockRetry)
 	}
 	switch {
 	case err == nil:
-		return func() { closeLocked(h) }, nil
+		// Unlock also closes the handle; the OS drops the lock with it.
+		return func() { _ = fl.Unlock() }, nil
 	case ctx.Err() != nil && errors.Is(err, ctx.Err()):
 		return nil, f.waitError(ctx.Err())
 	case !exclusive && (errors.Is(err, fs.ErrPermission) || errors.Is(err, errReadOnlyFS) ||
@@ -67,54 +77,6 @@ func (f *FileStore) lockFile(ctx context.Context, path string, exclusive bool) (
 		return func() {}, nil // see lock: a reader may go without
 	}
 	return nil, f.fileError("cannot lock "+path+": "+pathErrorText(err), err)
-}
-
-// openLocked opens the lock file at path, creating it (0600) if needed,
-// and locks it, shared or exclusive. While another handle holds a lock
-// that conflicts, it tries again every fileLockRetry until ctx is done,
-// and then returns ctx.Err(). The lock belongs to the returned handle (not
-// to the process), so two FileStores of one process exclude each other
-// like two processes do; closeLocked releases it and closes the handle.
-func openLocked(ctx context.Context, path string, exclusive bool) (*os.File, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	if errNoFileLock != nil {
-		return nil, errNoFileLock // and create no lock file that nothing will lock
-	}
-	// Linux emulates flock on NFS with fcntl, whose exclusive lock needs a
-	// file open for writing; a writer may write in the directory anyway.
-	flag := os.O_RDONLY
-	if exclusive {
-		flag = os.O_RDWR
-	}
-	h, err := os.OpenFile(path, flag|os.O_CREATE, 0o600)
-	if err != nil {
-		return nil, err
-	}
-	for {
-		locked, err := tryLock(h, exclusive)
-		if locked {
-			return h, nil
-		}
-		if err != nil {
-			_ = h.Close()
-			return nil, &fs.PathError{Op: "lock", Path: path, Err: err}
-		}
-		select {
-		case <-ctx.Done():
-			_ = h.Close()
-			return nil, ctx.Err()
-		case <-time.After(fileLockRetry):
-		}
-	}
-}
-
-// closeLocked releases the lock of a handle from openLocked and closes it.
-// Closing alone would release it too, but on Windows maybe not at once.
-func closeLocked(h *os.File) {
-	_ = unlock(h)
-	_ = h.Close()
 }
 
 // waitError is the error of a call whose ctx ended while it waited for a

@@ -8,31 +8,36 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/gofrs/flock"
+	"github.com/stretchr/testify/require"
 )
 
 // lockHolderEnv names the lock file for the child process of
 // TestFileLock_OtherProcess.
 const lockHolderEnv = "COMETCHATCALLS_LOCK_HOLDER_PATH"
 
+// skipWithoutFileLock skips where the platform has no file lock (Plan 9,
+// js, wasip1): there FileStore reads without one and cannot write.
 func skipWithoutFileLock(t *testing.T) {
 	t.Helper()
-	if errNoFileLock != nil {
-		t.Skip(errNoFileLock)
+	fl := flock.New(filepath.Join(t.TempDir(), "probe.lock"))
+	if _, err := fl.TryLock(); errors.Is(err, errors.ErrUnsupported) {
+		t.Skip(err)
 	}
+	_ = fl.Unlock()
 }
 
-// lockTestOpen opens a second handle on the lock file at path, as another
-// FileStore would.
-func lockTestOpen(t *testing.T, path string) *os.File {
+// lockTestOpen is a second handle on the lock file at path, as another
+// FileStore would have.
+func lockTestOpen(t *testing.T, path string) *flock.Flock {
 	t.Helper()
-	h, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = h.Close() })
-	return h
+	fl := flock.New(path)
+	t.Cleanup(func() { _ = fl.Close() })
+	return fl
 }
 
 // lockTestCtx is the ctx of a wait that must end at once. Its timeout only
@@ -43,29 +48,28 @@ func lockTestCtx(t *testing.T) context.Context {
 	return ctx
 }
 
-// lockTestLocked takes the lock of path with openLocked, which must succeed
-// at once: nothing else holds a lock that conflicts.
-func lockTestLocked(t *testing.T, path string, exclusive bool) *os.File {
+// lockTestLocked takes the lock of path as a FileStore does, which must
+// succeed at once: nothing else holds a lock that conflicts. It returns
+// the release.
+func lockTestLocked(t *testing.T, path string, exclusive bool) func() {
 	t.Helper()
-	h, err := openLocked(lockTestCtx(t), path, exclusive)
-	if err != nil {
-		t.Fatalf("lock (exclusive %v): %v", exclusive, err)
-	}
-	return h
+	unlock, err := NewFileStore(path).lockFile(lockTestCtx(t), path, exclusive)
+	require.NoError(t, err, "lock (exclusive %v)", exclusive)
+	return unlock
 }
 
-// lockTestTry reports whether h can take the lock at once, and releases
+// lockTestTry reports whether fl can take the lock at once, and releases
 // any lock it took.
-func lockTestTry(t *testing.T, h *os.File, exclusive bool) bool {
+func lockTestTry(t *testing.T, fl *flock.Flock, exclusive bool) bool {
 	t.Helper()
-	locked, err := tryLock(h, exclusive)
-	if err != nil {
-		t.Fatalf("tryLock (exclusive %v): %v", exclusive, err)
+	try := fl.TryRLock
+	if exclusive {
+		try = fl.TryLock
 	}
+	locked, err := try()
+	require.NoError(t, err, "try lock (exclusive %v)", exclusive)
 	if locked {
-		if err := unlock(h); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, fl.Unlock())
 	}
 	return locked
 }
@@ -73,7 +77,7 @@ func lockTestTry(t *testing.T, h *os.File, exclusive bool) bool {
 // TestFileLock_OneProcess: the lock belongs to an open file, not to the
 // process, so two FileStores of one process on one file exclude each other.
 // An exclusive lock excludes every other lock, shared locks coexist, and
-// closeLocked really releases.
+// the release really releases.
 func TestFileLock_OneProcess(t *testing.T) {
 	skipWithoutFileLock(t)
 	t.Parallel()
@@ -87,9 +91,9 @@ func TestFileLock_OneProcess(t *testing.T) {
 	if lockTestTry(t, other, false) {
 		t.Error("an exclusive lock did not exclude a shared one")
 	}
-	closeLocked(held)
+	held()
 	if !lockTestTry(t, other, true) {
-		t.Error("an exclusive lock was not released by closeLocked")
+		t.Error("an exclusive lock was not released")
 	}
 
 	reader1 := lockTestLocked(t, path, false)
@@ -97,13 +101,13 @@ func TestFileLock_OneProcess(t *testing.T) {
 	if lockTestTry(t, other, true) {
 		t.Error("a shared lock did not exclude an exclusive one")
 	}
-	closeLocked(reader1)
+	reader1()
 	if lockTestTry(t, other, true) {
 		t.Error("releasing one shared lock released the other")
 	}
-	closeLocked(reader2)
+	reader2()
 	if !lockTestTry(t, other, true) {
-		t.Error("shared locks were not released by closeLocked")
+		t.Error("shared locks were not released")
 	}
 }
 
@@ -231,13 +235,11 @@ func TestFileLock_OtherProcess(t *testing.T) {
 
 // lockHolder runs in the child of TestFileLock_OtherProcess.
 func lockHolder(t *testing.T, path string) {
-	h, err := openLocked(context.Background(), path, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stdout.WriteString("locked\n"); err != nil {
-		t.Fatal(err)
-	}
+	fl := flock.New(path)
+	_, err := fl.TryLockContext(context.Background(), fileLockRetry)
+	require.NoError(t, err)
+	_, err = os.Stdout.WriteString("locked\n")
+	require.NoError(t, err)
 	_, _ = io.Copy(io.Discard, os.Stdin)
-	closeLocked(h)
+	_ = fl.Unlock()
 }

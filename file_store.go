@@ -27,12 +27,12 @@ import (
 // app's session. The lock file is left in place on purpose: removing a lock
 // file while another process may be about to lock it is a race. Load also
 // works in a directory the process may only read (it then reads without the
-// lock, which the atomic writes make safe). The lock is flock(2) on Linux,
-// macOS, the BSDs and illumos, and LockFileEx on Windows. Other platforms
-// (AIX, Solaris, Plan 9, js, wasip1) have no lock FileStore can trust, so
-// there a Save, Delete, DeleteIfToken or SaveIfToken that has a file to
-// change fails with ERROR_SESSION_STORE (errors.Is(err,
-// errors.ErrUnsupported)) and Load reads without the lock.
+// lock, which the atomic writes make safe). The lock is github.com/gofrs/flock:
+// flock(2) on most unix systems, fcntl on AIX and Solaris, LockFileEx on
+// Windows. Where there is no file lock at all (Plan 9, js, wasip1), a Save,
+// Delete, DeleteIfToken or SaveIfToken that has a file to change fails with
+// ERROR_SESSION_STORE (errors.Is(err, errors.ErrUnsupported)) and Load
+// reads without the lock.
 //
 // When the path is a symbolic link, the link stays: FileStore reads,
 // replaces and moves aside the file it points to, and locks

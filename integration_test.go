@@ -15,9 +15,9 @@ import (
 
 	"github.com/cometchat-go/cometchatcalls"
 	"github.com/cometchat-go/cometchatcalls/cometchatcallstest"
-	"github.com/cometchat-go/cometchatcalls/internal/assert"
-	"github.com/cometchat-go/cometchatcalls/internal/leakcheck"
-	"github.com/cometchat-go/cometchatcalls/internal/require"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
 )
 
 // newEmulated starts an emulator and a Client pointed at it, both closed
@@ -320,7 +320,7 @@ func TestEmulator_UnverifiedTLSIsRefused(t *testing.T) {
 // included), with a call in flight when Close begins.
 func TestEmulator_CloseLeavesNoGoroutine(t *testing.T) {
 	srv := emulator(t)
-	before := leakcheck.IgnoreCurrent()
+	before := goleak.IgnoreCurrent()
 	c, err := cometchatcalls.New(srv.AppID(), srv.Region(), srv.ClientOptions()...)
 	require.NoError(t, err)
 	ctx := context.Background()
@@ -329,5 +329,5 @@ func TestEmulator_CloseLeavesNoGoroutine(t *testing.T) {
 	done := c.LogoutAsync(ctx, nil, nil) // in flight, or overtaken by Close
 	require.NoError(t, c.Close())
 	<-done
-	leakcheck.VerifyNone(t, before)
+	goleak.VerifyNone(t, before)
 }

@@ -15,10 +15,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cometchat-go/cometchatcalls/internal/assert"
-	"github.com/cometchat-go/cometchatcalls/internal/leakcheck"
-	"github.com/cometchat-go/cometchatcalls/internal/require"
 	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
 )
 
 // within fails the test if fn does not return in time: a deadlock shows
@@ -40,10 +40,10 @@ func within(t *testing.T, what string, fn func()) {
 // their own.
 func noLeak(t *testing.T) func() {
 	t.Helper()
-	before := leakcheck.IgnoreCurrent()
+	before := goleak.IgnoreCurrent()
 	return func() {
 		t.Helper()
-		leakcheck.VerifyNone(t, before)
+		goleak.VerifyNone(t, before)
 	}
 }
 

@@ -4,8 +4,8 @@ import (
 	"context"
 	"testing"
 
-	"github.com/cometchat-go/cometchatcalls/internal/assert"
-	"github.com/cometchat-go/cometchatcalls/internal/require"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // TestMemoryStore_NilAndZeroValues: a nil *MemoryStore answers every

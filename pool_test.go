@@ -11,7 +11,7 @@ import (
 
 	"github.com/cometchat-go/cometchatcalls"
 	"github.com/cometchat-go/cometchatcalls/cometchatcallstest"
-	"github.com/cometchat-go/cometchatcalls/internal/leakcheck"
+	"go.uber.org/goleak"
 )
 
 // TestSharedPool_ManyClientsFewConnections logs in 200 Clients made
@@ -23,7 +23,7 @@ func TestSharedPool_ManyClientsFewConnections(t *testing.T) {
 	}
 	srv := cometchatcallstest.NewServer()
 	defer srv.Close()
-	ignore := leakcheck.IgnoreCurrent()
+	ignore := goleak.IgnoreCurrent()
 	const clients = 200
 	goroutinesBefore := runtime.NumGoroutine()
 	heapBefore := liveHeap()
@@ -71,7 +71,7 @@ func TestSharedPool_ManyClientsFewConnections(t *testing.T) {
 	}
 	// The last Close released the idle connection: nothing of the SDK's is
 	// left running, while the emulator still is.
-	leakcheck.VerifyNone(t, ignore)
+	goleak.VerifyNone(t, ignore)
 }
 
 // liveHeap is the heap in use after a full collection.

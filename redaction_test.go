@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -14,14 +16,12 @@ import (
 	"reflect"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
-	"github.com/cometchat-go/cometchatcalls/internal/assert"
-	"github.com/cometchat-go/cometchatcalls/internal/require"
-	"github.com/davecgh/go-spew/spew"
 	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // Credentials of the redaction tests, on top of testAuthKey, testToken and
@@ -289,7 +289,7 @@ func TestRedaction_FullSessionShowsNoSecret(t *testing.T) {
 	// them hidden behind an error whose own text does not show it.
 	mt.RegisterResponder(http.MethodGet, meURL, httpmock.NewErrorResponder(&url.Error{
 		Op: "Get", URL: meURL + "?authToken=" + testToken,
-		Err: fmt.Errorf("proxy refused authToken=%s: %w", testToken, syscall.ECONNRESET),
+		Err: fmt.Errorf("proxy refused authToken=%s: %w", testToken, io.ErrUnexpectedEOF),
 	}))
 	step("network error quoting the token", CodeNetwork, validate)
 	mt.RegisterResponder(http.MethodGet, meURL, httpmock.NewErrorResponder(&opaqueError{
@@ -330,7 +330,7 @@ func TestRedaction_FullSessionShowsNoSecret(t *testing.T) {
 	step("login with key a third time", "", login(testUID, testAuthKey))
 	mockLogout(mt)
 	step("logout", "", logout)
-	mt.RegisterResponder(http.MethodPost, tokenURL, httpmock.NewErrorResponder(fmt.Errorf("dial tcp: apiKey=%s: %w", testAuthKey, syscall.ECONNREFUSED)))
+	mt.RegisterResponder(http.MethodPost, tokenURL, httpmock.NewErrorResponder(fmt.Errorf("dial tcp: apiKey=%s: %w", testAuthKey, net.ErrClosed)))
 	step("login meets a network error quoting the key", CodeNetwork, login(testUID, testAuthKey))
 	mockLogin(mt, testUID, "Andrew", testToken)
 	step("final login", "", login(testUID, testAuthKey))
@@ -411,10 +411,13 @@ func TestRedaction_FullSessionShowsNoSecret(t *testing.T) {
 	// What testify prints when an assertion on these values fails: a
 	// go-spew dump that skips String methods and follows pointers. (Session
 	// and AuthToken are plain structs there: see SECURITY.md.)
-	dump := spew.ConfigState{Indent: " ", DisablePointerAddresses: true, DisableCapacities: true,
-		SortKeys: true, DisableMethods: true, MaxDepth: 10}
 	for _, name := range []string{"*Client", "*AdminClient", "*MemoryStore", "*FileStore", "LoginListener"} {
-		lc.check(name+" go-spew dump", dump.Sdump(values[name]))
+		v := values[name]
+		zero := reflect.Zero(reflect.TypeOf(v)).Interface()
+		var failure failureRecorder
+		assert.Equal(&failure, v, zero) // fails: testify dumps both values
+		require.Contains(t, failure.text, "Diff:", "%s: testify showed no dump", name)
+		lc.check(name+" testify failure", failure.text)
 	}
 
 	// slog: each value alone, in groups, in With attributes and nested in
@@ -552,4 +555,12 @@ func TestRedaction_StoreErrorsShowNoToken(t *testing.T) {
 	requireCode(t, err, CodeSessionStore)
 	lc.checkError("Login (Save)", err)
 	assert.Contains(t, err.Error(), "save failed for token [REDACTED]", "the store's text stays, without the token")
+}
+
+// failureRecorder is a testing.TB for testify that keeps what a failing
+// assertion would print.
+type failureRecorder struct{ text string }
+
+func (r *failureRecorder) Errorf(format string, args ...any) {
+	r.text += fmt.Sprintf(format, args...)
 }

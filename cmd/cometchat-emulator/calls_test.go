@@ -11,8 +11,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cometchat-go/cometchatcalls/internal/assert"
-	"github.com/cometchat-go/cometchatcalls/internal/require"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // TestRun_CallsHostOverTLS is what the official JavaScript Calls SDK v4

@@ -16,12 +16,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cometchat-go/cometchatcalls/internal/assert"
-	"github.com/cometchat-go/cometchatcalls/internal/leakcheck"
-	"github.com/cometchat-go/cometchatcalls/internal/require"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
 )
 
-func TestMain(m *testing.M) { leakcheck.VerifyTestMain(m) }
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 // syncBuffer is a bytes.Buffer safe for one writer and one reader.
 type syncBuffer struct {

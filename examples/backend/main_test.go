@@ -10,16 +10,16 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cometchat-go/cometchatcalls/internal/assert"
-	"github.com/cometchat-go/cometchatcalls/internal/leakcheck"
-	"github.com/cometchat-go/cometchatcalls/internal/require"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
 
 	"github.com/cometchat-go/cometchatcalls"
 	"github.com/cometchat-go/cometchatcalls/cometchatcallstest"
 	"github.com/cometchat-go/cometchatcalls/examples/internal/exampleenv"
 )
 
-func TestMain(m *testing.M) { leakcheck.VerifyTestMain(m) }
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 func noEnv(string) string { return "" }
 

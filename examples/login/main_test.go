@@ -7,11 +7,11 @@ import (
 	"testing"
 
 	"github.com/cometchat-go/cometchatcalls/cometchatcallstest"
-	"github.com/cometchat-go/cometchatcalls/internal/assert"
-	"github.com/cometchat-go/cometchatcalls/internal/leakcheck"
+	"github.com/stretchr/testify/assert"
+	"go.uber.org/goleak"
 )
 
-func TestMain(m *testing.M) { leakcheck.VerifyTestMain(m) }
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 func noEnv(string) string { return "" }
 

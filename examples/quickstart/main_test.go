@@ -10,9 +10,9 @@ import (
 	"testing"
 
 	"github.com/cometchat-go/cometchatcalls/examples/internal/exampleenv"
-	"github.com/cometchat-go/cometchatcalls/internal/assert"
-	"github.com/cometchat-go/cometchatcalls/internal/leakcheck"
-	"github.com/cometchat-go/cometchatcalls/internal/require"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
 )
 
 // TestMain keeps the tests' session files out of the real $TMPDIR.
@@ -22,7 +22,11 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	sessionFile = filepath.Join(dir, "session.json")
-	leakcheck.VerifyTestMain(m, leakcheck.Cleanup(func(int) { _ = os.RemoveAll(dir) }))
+	// goleak.Cleanup replaces its os.Exit: the cleanup must exit with the code.
+	goleak.VerifyTestMain(m, goleak.Cleanup(func(code int) {
+		_ = os.RemoveAll(dir)
+		os.Exit(code)
+	}))
 }
 
 func TestRun_PrintsTheWholeFlow(t *testing.T) {
