@@ -346,9 +346,8 @@ func (a *AdminClient) ListAuthTokens(ctx context.Context, uid string) ([]AuthTok
 	var received []secret
 	for page := 1; ; page++ {
 		query := url.Values{"perPage": {strconv.Itoa(tokensPerPage)}, "page": {strconv.Itoa(page)}}.Encode()
-		req := a.request(http.MethodGet, tokensPath(uid), nil)
+		req := a.request(http.MethodGet, tokensPath(uid), nil, received...) // a later page's error may quote them
 		req.query = query
-		req.known = received // a later page's error may quote them
 		var env *tokenPage
 		if e := doEnvelope(ctx, a.t, req, func() envelopeView { env = &tokenPage{}; return env }); e != nil {
 			return nil, e
@@ -405,8 +404,7 @@ func (a *AdminClient) RevokeAuthToken(ctx context.Context, uid, token string) er
 		// make this DELETE /users/{uid}, deleting the user.
 		return newError(CodeInvalidArgument, "Auth token cannot be a dot path segment")
 	}
-	req := a.request(http.MethodDelete, tokensPath(uid)+"/"+url.PathEscape(token), nil)
-	req.pathSecret = secret(token)
+	req := a.request(http.MethodDelete, tokensPath(uid)+"/"+url.PathEscape(token), nil, secret(token))
 	return a.send(ctx, req)
 }
 
@@ -435,9 +433,10 @@ func (a *AdminClient) send(ctx context.Context, req *request) error {
 	return nil
 }
 
-// request is a request to the admin host with the API key.
-func (a *AdminClient) request(method, path string, body []byte) *request {
-	return &request{role: roleAdmin, method: method, path: path, cred: a.apiKey(), body: body}
+// request is a request to the admin host with the API key; known as for
+// newRequest.
+func (a *AdminClient) request(method, path string, body []byte, known ...secret) *request {
+	return newRequest(roleAdmin, method, path, a.apiKey(), body, known...)
 }
 
 func userPath(uid string) string   { return "/users/" + url.PathEscape(uid) }

@@ -39,16 +39,8 @@ import (
 // The auth key lets anyone log in as any user; ship it only in development
 // builds and use LoginWithAuthToken in production.
 func (c *Client) Login(ctx context.Context, uid, authKey string) (*User, error) {
-	u, e := run(c, ctx, func() (*User, *Error) {
-		valid := func() *Error {
-			if e := validateUID(uid); e != nil {
-				return e
-			}
-			return validateAuthKey(authKey)
-		}
-		try := func(cur *session) (*User, *session, *Error) { return c.loginWithKey(ctx, cur, uid, authKey) }
-		return c.login(ctx, valid, try, secret(authKey))
-	})
+	cr := credentials{withKey: true, uid: uid, authKey: secret(authKey)}
+	u, e := run(c, ctx, func() (*User, *Error) { return c.login(ctx, cr) })
 	if e != nil {
 		return nil, e
 	}
@@ -68,114 +60,109 @@ func (c *Client) Login(ctx context.Context, uid, authKey string) (*User, error) 
 // The same token as the current session returns its user without a
 // request; another token replaces the session as Login does.
 func (c *Client) LoginWithAuthToken(ctx context.Context, authToken string) (*User, error) {
-	u, e := run(c, ctx, func() (*User, *Error) {
-		valid := func() *Error { return validateToken(authToken) }
-		return c.login(ctx, valid, func(cur *session) (*User, *session, *Error) { return c.loginWithToken(ctx, cur, authToken) })
-	})
+	cr := credentials{token: secret(authToken)}
+	u, e := run(c, ctx, func() (*User, *Error) { return c.login(ctx, cr) })
 	if e != nil {
 		return nil, e
 	}
 	return u, nil
 }
 
-// attempt is one login's own part, after its input was checked: given the
-// current session, it returns either that session's user (the same login:
-// nothing to do) or the new session, checked with the server.
-type attempt func(cur *session) (same *User, next *session, e *Error)
+// credentials is what a login logs in with: the app's auth key for a uid
+// (Login), or an auth token (LoginWithAuthToken).
+type credentials struct {
+	withKey bool
+	uid     string // withKey
+	authKey secret // withKey
+	token   secret // !withKey
+}
 
-// login is what both logins share: the gate, then the attempt, then the
-// switch from the previous session. known is the credential the caller
-// gave besides the token (Login's auth key), scrubbed from every request
-// of the call.
-func (c *Client) login(ctx context.Context, valid func() *Error, try attempt, known ...secret) (*User, *Error) {
+// validate checks the credentials before any request.
+func (cr credentials) validate() *Error {
+	if !cr.withKey {
+		return validateToken(cr.token.reveal())
+	}
+	if e := validateUID(cr.uid); e != nil {
+		return e
+	}
+	return validateAuthKey(cr.authKey.reveal())
+}
+
+// loggedInAs reports whether cur is already the login cr asks for: the
+// same user for a key, the same token for a token.
+func (cr credentials) loggedInAs(cur *session) bool {
+	switch {
+	case cur.user == nil:
+		return false
+	case cr.withKey:
+		return cur.user.UID == cr.uid
+	}
+	return subtle.ConstantTimeCompare([]byte(cur.token.reveal()), []byte(cr.token.reveal())) == 1
+}
+
+// login is both logins: under the gate, the new session is checked with
+// the server and saved before the previous one is revoked, so a failure
+// anywhere leaves the previous session as it was. The commit makes it
+// current and queues the events in one step, in the order of the changes:
+// OnLogoutSuccess of the previous user, then OnLoginSuccess.
+func (c *Client) login(ctx context.Context, cr credentials) (*User, *Error) {
 	if e := c.usable(ctx); e != nil {
 		return nil, e
 	}
-	if e := c.claim(opLogin); e != nil {
+	t, e := c.st.claim(opLogin)
+	if e != nil {
 		return nil, e // not an attempt: no listener
 	}
-	ended := false
-	defer c.releaseUnless(&ended)
-	same, next, e := c.attemptLogin(ctx, valid, try, known)
-	ended = true
-	return c.endLogin(same, next, e)
-}
-
-// attemptLogin does a login's I/O, under the gate: the new session is
-// checked with the server and saved before the previous one is revoked,
-// so a failure anywhere leaves the previous session as it was.
-func (c *Client) attemptLogin(ctx context.Context, valid func() *Error, try attempt, known []secret) (same *User, next *session, e *Error) {
-	if e := valid(); e != nil {
-		return nil, nil, e
+	defer c.st.release(t)
+	if e := cr.validate(); e != nil {
+		return c.loginFailed(t, e)
 	}
 	cur := c.sessionForLogin(ctx)
-	same, next, e = try(cur)
-	if e != nil || next == nil {
-		return same, nil, e
+	if cr.loggedInAs(cur) {
+		return cur.user.clone(), nil
 	}
-	if e := c.save(ctx, next); e != nil {
-		return nil, nil, e
+	next, e := c.newSession(ctx, cur, cr)
+	if e == nil {
+		e = c.save(ctx, next)
+	}
+	if e != nil {
+		return c.loginFailed(t, e)
 	}
 	if cur.user != nil {
-		c.revokePrevious(ctx, cur, next, known)
+		c.revokePrevious(ctx, cur, next, cr.authKey)
 	}
-	return nil, next, nil
-}
-
-// endLogin opens the gate and, in the same step, makes next the session
-// and queues the events, so their order is the order of the changes:
-// OnLogoutSuccess of the previous user, then OnLoginSuccess.
-func (c *Client) endLogin(same *User, next *session, e *Error) (*User, *Error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.busy = opNone
-	switch {
-	case e != nil:
-		c.queue(event{kind: evLoginFailure, err: e})
-		return nil, e
-	case next == nil:
-		return same, nil
-	}
-	if prev := c.cur.Swap(next); prev != nil && prev.user != nil {
-		c.queue(event{kind: evLogoutSuccess}) // unless a forced logout ended it already
-	}
-	c.queue(event{kind: evLoginSuccess, user: next.user})
+	c.st.commit(t, next, event{kind: evLoginSuccess, user: next.user})
 	return next.user.clone(), nil
 }
 
-// loginWithKey is Login's attempt: POST auth_tokens, then PUT /me.
-func (c *Client) loginWithKey(ctx context.Context, cur *session, uid, authKey string) (*User, *session, *Error) {
-	if cur.user != nil && cur.user.UID == uid {
-		return cur.user.clone(), nil, nil
-	}
-	var tok authTokenData
-	err := do(ctx, c.t, &request{
-		role:   roleAdmin,
-		method: http.MethodPost,
-		path:   "/users/" + url.PathEscape(uid) + "/auth_tokens",
-		cred:   secret(authKey),
-		body:   c.loginBody,
-		known:  knownSecrets(cur.token),
-	}, &tok)
-	if err != nil {
-		return nil, nil, err
-	}
-	if validateToken(tok.AuthToken) != nil {
-		return nil, nil, invalidResponse(http.StatusOK, "the server sent no usable auth token", nil)
-	}
-	next, e := c.checkToken(ctx, secret(tok.AuthToken), secret(authKey), cur.token)
-	return nil, next, e
+// loginFailed ends the login t with e: listeners hear OnLoginFailure.
+func (c *Client) loginFailed(t ticket, e *Error) (*User, *Error) {
+	c.st.commit(t, nil, event{kind: evLoginFailure, err: e})
+	return nil, e
 }
 
-// knownSecrets is the non-empty ones of ss (nobody logged in has no token).
-func knownSecrets(ss ...secret) []secret {
-	var known []secret
-	for _, s := range ss {
-		if s != "" {
-			known = append(known, s)
+// newSession checks cr with the server and returns the session it makes:
+// an auth key first gets an auth token for the uid (POST auth_tokens on
+// the admin host), then the token logs in (PUT /me). Every answer is
+// scrubbed of the call's credentials, cur's token included.
+func (c *Client) newSession(ctx context.Context, cur *session, cr credentials) (*session, *Error) {
+	token := cr.token
+	if cr.withKey {
+		var tok authTokenData
+		req := newRequest(roleAdmin, http.MethodPost, "/users/"+url.PathEscape(cr.uid)+"/auth_tokens", cr.authKey, c.loginBody, cur.token)
+		if e := do(ctx, c.t, req, &tok); e != nil {
+			return nil, e
 		}
+		if validateToken(tok.AuthToken) != nil {
+			return nil, invalidResponse(http.StatusOK, "the server sent no usable auth token", nil)
+		}
+		token = secret(tok.AuthToken)
 	}
-	return known
+	u, e := c.me(ctx, http.MethodPut, token, c.loginBody, cr.authKey, cur.token)
+	if e != nil {
+		return nil, e
+	}
+	return &session{user: u, token: token, createdAt: time.Now()}, nil
 }
 
 // authTokenData is the data of POST /users/{uid}/auth_tokens.
@@ -185,30 +172,11 @@ type authTokenData struct {
 	CreatedAt int64  `json:"createdAt"`
 }
 
-// loginWithToken is LoginWithAuthToken's attempt: PUT /me.
-func (c *Client) loginWithToken(ctx context.Context, cur *session, authToken string) (*User, *session, *Error) {
-	if cur.user != nil && subtle.ConstantTimeCompare([]byte(cur.token.reveal()), []byte(authToken)) == 1 {
-		return cur.user.clone(), nil, nil
-	}
-	next, e := c.checkToken(ctx, secret(authToken), cur.token)
-	return nil, next, e
-}
-
-// checkToken logs in with token (PUT /me) and returns the session it makes.
-// known lists the other credentials the call knows, to scrub from errors.
-func (c *Client) checkToken(ctx context.Context, token secret, known ...secret) (*session, *Error) {
-	u, e := c.me(ctx, http.MethodPut, token, c.loginBody, known)
-	if e != nil {
-		return nil, e
-	}
-	return &session{user: u, token: token, createdAt: time.Now()}, nil
-}
-
-// me sends a request to {client}/me with token and decodes the user.
-func (c *Client) me(ctx context.Context, method string, token secret, body []byte, known []secret) (*User, *Error) {
+// me sends a request to {client}/me with token and decodes the user; known
+// are the call's other credentials.
+func (c *Client) me(ctx context.Context, method string, token secret, body []byte, known ...secret) (*User, *Error) {
 	var u User
-	e := do(ctx, c.t, &request{role: roleClient, method: method, path: "/me", cred: token, body: body, known: knownSecrets(known...)}, &u)
-	if e != nil {
+	if e := do(ctx, c.t, newRequest(roleClient, method, "/me", token, body, known...), &u); e != nil {
 		return nil, e
 	}
 	if u.UID == "" {
@@ -219,9 +187,9 @@ func (c *Client) me(ctx context.Context, method string, token secret, body []byt
 
 // revokePrevious logs prev out on the server once next replaced it in the
 // store, on a best-effort basis: a failure is logged at warn level. The
-// answer may quote any credential of the login (known: the auth key).
-func (c *Client) revokePrevious(ctx context.Context, prev, next *session, known []secret) {
-	if e := c.revoke(ctx, prev, append(known, next.token)...); e != nil {
+// answer may quote any credential of the login (authKey, next's token).
+func (c *Client) revokePrevious(ctx context.Context, prev, next *session, authKey secret) {
+	if e := c.revoke(ctx, prev, authKey, next.token); e != nil {
 		c.logger.LogAttrs(ctx, slog.LevelWarn, "cometchatcalls: the previous user's logout was not confirmed",
 			slog.String("uid", prev.user.UID), slog.String("code", e.Code))
 	}
@@ -231,7 +199,7 @@ func (c *Client) revokePrevious(ctx context.Context, prev, next *session, known 
 // no longer knows counts as revoked.
 func (c *Client) revoke(ctx context.Context, s *session, known ...secret) *Error {
 	var ignored struct{}
-	e := do(ctx, c.t, &request{role: roleClient, method: http.MethodDelete, path: "/me", cred: s.token, known: knownSecrets(known...)}, &ignored)
+	e := do(ctx, c.t, newRequest(roleClient, http.MethodDelete, "/me", s.token, nil, known...), &ignored)
 	if e != nil && e.Code != CodeAuthTokenNotFound {
 		return e
 	}
@@ -259,46 +227,32 @@ func (c *Client) Logout(ctx context.Context) error {
 	return nil
 }
 
+// logout ends the session in memory at once, then deletes it from the
+// store and revokes it; the gate stays claimed until the event is queued,
+// so no login can slip its events in between.
 func (c *Client) logout(ctx context.Context) *Error {
 	if e := c.usable(ctx); e != nil {
 		return e
 	}
-	if e := c.claim(opLogout); e != nil {
-		return e
-	}
-	ended := false
-	defer c.releaseUnless(&ended)
-	cur, e := c.endCurrent(ctx)
+	t, e := c.st.claim(opLogout)
 	if e != nil {
 		return e
 	}
-	// The gate stays claimed until the event is queued, so no login can
-	// slip its events in between the state change and this one.
-	result := logoutResult(c.deleteStored(ctx, cur), c.revoke(ctx, cur))
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.busy = opNone
-	ended = true
-	if result != nil {
-		c.queue(event{kind: evLogoutFailure, err: result})
-	} else {
-		c.queue(event{kind: evLogoutSuccess})
-	}
-	return result
-}
-
-// endCurrent ends the session in memory for Logout, which holds the gate.
-func (c *Client) endCurrent(ctx context.Context) (*session, *Error) {
+	defer c.st.release(t)
 	cur, e := c.current(ctx)
 	if e != nil {
-		return nil, e
+		return e
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if cur.user == nil || !c.cur.CompareAndSwap(cur, noSession) { // a forced logout may have ended it meanwhile
-		return nil, newError(CodeNoUserLoggedIn, "No user is currently logged in")
+	if cur.user == nil || !c.st.replace(cur, noSession) { // a forced logout may have ended it meanwhile
+		return newError(CodeNoUserLoggedIn, "No user is currently logged in")
 	}
-	return cur, nil
+	result := logoutResult(c.deleteStored(ctx, cur), c.revoke(ctx, cur))
+	if result != nil {
+		c.st.commit(t, nil, event{kind: evLogoutFailure, err: result})
+	} else {
+		c.st.commit(t, nil, event{kind: evLogoutSuccess})
+	}
+	return result
 }
 
 // logoutResult is Logout's error from its two parts, keeping both causes.
@@ -363,7 +317,7 @@ func (c *Client) loggedIn(ctx context.Context) (*session, *Error) {
 	if e := checkCall(ctx, c.open()); e != nil {
 		return nil, e
 	}
-	if s := c.cur.Load(); s != nil {
+	if s := c.st.session(); s != nil {
 		return s, nil
 	}
 	return run(c, ctx, func() (*session, *Error) { return c.current(ctx) })
@@ -394,7 +348,7 @@ func (c *Client) validateSession(ctx context.Context) (*User, *Error) {
 	if e != nil {
 		return nil, e
 	}
-	u, e := c.me(ctx, http.MethodGet, cur.token, nil, nil)
+	u, e := c.me(ctx, http.MethodGet, cur.token, nil)
 	if e != nil {
 		if e.Code == CodeAuthTokenNotFound {
 			c.forceLogout(ctx, cur)

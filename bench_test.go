@@ -401,7 +401,7 @@ func (c *restyClient) call(ctx context.Context, method, u, credHeader, cred stri
 // (Logging in as another uid instead would add an implicit logout.) The
 // stored copy in the MemoryStore stays and is overwritten by the next
 // login, as it would be after a restart.
-func forgetSession(c *Client) { c.cur.Store(noSession) }
+func forgetSession(c *Client) { c.st.cur.Store(noSession) }
 
 // loginKind is one of the compared operations.
 type loginKind struct {

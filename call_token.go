@@ -118,11 +118,11 @@ func (c *Client) GenerateCallTokenWithAuthToken(ctx context.Context, sessionID, 
 			return nil, e
 		}
 		// The session's token, if any, is a credential this call knows too.
-		var known []secret
-		if s := c.cur.Load(); s != nil {
-			known = knownSecrets(s.token)
+		var sessionToken secret
+		if s := c.st.session(); s != nil {
+			sessionToken = s.token
 		}
-		return c.requestCallToken(ctx, sessionID, secret(authToken), known...)
+		return c.requestCallToken(ctx, sessionID, secret(authToken), sessionToken)
 	})
 	if e != nil {
 		return nil, e
@@ -161,7 +161,7 @@ func (c *Client) requestCallToken(ctx context.Context, sessionID string, token s
 		SessionID string `json:"sessionId"`
 	}{sessionID})
 	var data callTokenData
-	e := do(ctx, c.t, &request{role: roleCall, method: http.MethodPost, path: "/call_tokens", cred: token, body: body, known: known}, &data)
+	e := do(ctx, c.t, newRequest(roleCall, http.MethodPost, "/call_tokens", token, body, known...), &data)
 	if e != nil {
 		return nil, e
 	}

@@ -102,24 +102,9 @@ type Client struct {
 	// it is made once per Client.
 	loginBody []byte
 
-	// cur is the current session, an immutable value replaced whole. nil
-	// means the store has not been read yet; noSession means nobody is
-	// logged in. Readers never lock.
-	cur atomic.Pointer[session]
-	// mu guards every change of cur (made only while mu is held, so that
-	// the event queued with a change keeps its place), the gate and the
-	// event queue. It is never held while user code, a store or a request
-	// runs.
-	mu sync.Mutex
-	// busy is the gate: the login, logout or store write in flight (see op).
-	busy op
-	// pending holds the listener events not delivered yet, in the order of
-	// the state changes; delivering is set while a call delivers them.
-	pending    []event
-	delivering bool
-
-	listeners listeners
-	life      lifecycle
+	// st is the session, the gate, the listeners and their events.
+	st   state
+	life lifecycle
 }
 
 // New returns a Client for the app appID in region ("us", "eu" or "in", any
@@ -299,9 +284,9 @@ func Init(appID, region string, opts ...Option) error {
 	}
 	c := newClient(appID, cfg, store)
 	if old != nil {
-		c.listeners.copyFrom(&old.listeners)
+		c.st.inheritListeners(&old.st.listeners)
 	} else {
-		c.listeners.copyFrom(&pendingListeners)
+		c.st.inheritListeners(&pendingListeners)
 	}
 	defaultClient.Store(c)
 	initMu.Unlock()

@@ -77,15 +77,15 @@ func decode(resp *http.Response, body []byte, readErr error, req *request, keyNa
 	var cause error
 	switch {
 	case readErr != nil:
-		what, cause = "reading the body failed", req.scrubber().error(readErr)
+		what, cause = "reading the body failed", req.scrub.error(readErr)
 	case len(body) > maxBodySize:
 		what = "the body is larger than 1 MiB"
 	case json.Unmarshal(body, env) != nil:
-		what = describeBody(resp, body, req.scrubber())
+		what = describeBody(resp, body, req.scrub)
 	case env.serverError() != nil:
-		return fromServer(env.serverError(), resp, req.scrubber(), keyName)
+		return fromServer(env.serverError(), resp, req.scrub, keyName)
 	case status < 200 || status > 299 || !env.hasData():
-		what = describeBody(resp, body, req.scrubber())
+		what = describeBody(resp, body, req.scrub)
 	default:
 		return nil
 	}
@@ -185,7 +185,7 @@ func networkError(ctx context.Context, err error, req *request) *Error {
 		e.callerDone = true
 		return e
 	}
-	cause := req.scrubber().error(err)
+	cause := req.scrub.error(err)
 	e := wrapError(CodeNetwork, cause.Error(), cause)
 	e.neverSent = neverConnected(err)
 	return e

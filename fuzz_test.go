@@ -160,7 +160,7 @@ func FuzzDecodeEnvelope(f *testing.F) {
 			resp.Header["Content-Type"] = []string{fill.Replace(contentType)}
 		}
 		resp.Header["Retry-After"] = []string{contentType}
-		req := &request{role: cs.role, method: http.MethodGet, path: "/me", cred: secret(cs.cred), pathSecret: secret(cs.pathSecret)}
+		req := newRequest(cs.role, http.MethodGet, "/me", secret(cs.cred), nil, secret(cs.pathSecret))
 		var readErr error
 		if which&0x80 != 0 {
 			readErr = fmt.Errorf("read tcp: authToken %s: %w", cs.cred, io.ErrUnexpectedEOF)

@@ -68,7 +68,7 @@ func echoAll(s string) string {
 }
 
 // TestScrub_EveryCredentialTheCallKnows: the credential header, the token
-// in the path and the other credentials of the call (request.known) are
+// in the path and the other credentials of the call (newRequest's known) are
 // scrubbed from Code, Message, Details (nested keys and values) and
 // Error(), whether the server quotes them JSON-escaped, path-escaped or
 // query-escaped; and from the URL of a transport error and the log line.
@@ -85,14 +85,10 @@ func TestScrub_EveryCredentialTheCallKnows(t *testing.T) {
 		` token ` + echoAll(known) + ` path ` + echoAll(pathTok) + ` other ` + echoAll(otherKey) + `",` +
 		`"details":{"` + jsonUnicode(key) + `":[{"deep":"` + echoAll(known) + `","` + jsonInner(url.PathEscape(pathTok)) + `":1},"` + echoAll(otherKey) + `"]}}}`
 	req := func() *request {
-		return &request{
-			role: roleAdmin, method: http.MethodDelete,
-			path:       "/users/u/auth_tokens/" + url.PathEscape(pathTok),
-			query:      "token=" + url.QueryEscape(known),
-			cred:       secret(key),
-			pathSecret: secret(pathTok),
-			known:      []secret{secret(known), secret(otherKey)},
-		}
+		req := newRequest(roleAdmin, http.MethodDelete, "/users/u/auth_tokens/"+url.PathEscape(pathTok), secret(key), nil,
+			secret(pathTok), secret(known), secret(otherKey))
+		req.query = "token=" + url.QueryEscape(known)
+		return req
 	}
 	check := func(t *testing.T, texts map[string]string) {
 		t.Helper()

@@ -109,7 +109,7 @@ func run[T any](c *Client, ctx context.Context, work func() (T, *Error)) (T, *Er
 		defer c.life.leave()
 		v, e = work()
 	}()
-	c.deliver()
+	c.st.deliver()
 	return v, e
 }
 

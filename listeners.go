@@ -1,7 +1,6 @@
 package cometchatcalls
 
 import (
-	"slices"
 	"sync"
 	"sync/atomic"
 )
@@ -35,14 +34,14 @@ type LoginListener struct {
 // listener; the change applies from the next event.
 func (c *Client) AddLoginListener(id string, l LoginListener) {
 	if c != nil {
-		c.listeners.add(id, l)
+		c.st.addListener(id, l)
 	}
 }
 
 // RemoveLoginListener removes the listener registered under id, if any.
 func (c *Client) RemoveLoginListener(id string) {
 	if c != nil {
-		c.listeners.remove(id)
+		c.st.removeListener(id)
 	}
 }
 
@@ -143,59 +142,4 @@ func (ls *listeners) fire(ev event) {
 			}
 		}
 	}
-}
-
-// queue appends ev to the events waiting for delivery; c.mu must be held,
-// and held since the state change ev reports, so that the queue's order is
-// the order of the state changes.
-func (c *Client) queue(ev event) { c.pending = append(c.pending, ev) }
-
-// deliver calls the listeners for the queued events, in order, with no
-// lock held. One call delivers at a time: a call that finds another one
-// delivering leaves its events to it (they follow in order, maybe just
-// after this call returned). That is also what makes a listener that calls
-// the Client safe: its events wait until it returns.
-func (c *Client) deliver() {
-	c.mu.Lock()
-	if c.delivering || len(c.pending) == 0 {
-		c.mu.Unlock()
-		return
-	}
-	c.delivering = true
-	c.mu.Unlock()
-
-	finished := false
-	var rest []event // the events of the batch not delivered yet
-	defer func() {
-		if !finished {
-			// A listener panicked: the events after the one it was
-			// hearing go back to the front of the queue, in order, for
-			// the next call to deliver.
-			c.mu.Lock()
-			c.pending = slices.Concat(rest, c.pending)
-			c.delivering = false
-			c.mu.Unlock()
-		}
-	}()
-	for batch := c.nextBatch(); batch != nil; batch = c.nextBatch() {
-		for i, ev := range batch {
-			rest = batch[i+1:]
-			c.listeners.fire(ev)
-		}
-	}
-	finished = true
-}
-
-// nextBatch takes the queued events, or ends the delivery when there are
-// none (in one step, so that no event is left behind undelivered).
-func (c *Client) nextBatch() []event {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	b := c.pending
-	c.pending = nil
-	if len(b) == 0 {
-		c.delivering = false
-		return nil
-	}
-	return b
 }

@@ -7,8 +7,8 @@ import (
 	"time"
 )
 
-// session is the current login: an immutable value behind Client.cur,
-// replaced whole and never edited.
+// session is a login: an immutable value that state keeps as the current
+// one, replaced whole and never edited.
 type session struct {
 	user      *User // nil only in noSession
 	token     secret
@@ -19,62 +19,11 @@ type session struct {
 // has nobody logged in.
 var noSession = &session{}
 
-// op names what holds a Client's gate: the one operation at a time that
-// may write the session to the store.
-//
-// The gate is a flag, not a lock: nobody waits for it. A login or logout
-// that finds it taken fails at once with ERROR_LOGIN_IN_PROGRESS; a
-// refresh or a forced logout gives way. So the store runs with no lock
-// held, and two writes can never land in the store out of order.
-type op uint8
-
-const (
-	opNone op = iota
-	opLogin
-	opLogout
-	opRefresh
-	opForcedLogout
-)
-
-// claim takes the gate for o, or says what holds it.
-func (c *Client) claim(o op) *Error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	switch c.busy {
-	case opNone:
-		c.busy = o
-		return nil
-	case opLogin:
-		return newError(CodeLoginInProgress, "Login is already in progress")
-	case opLogout:
-		return newError(CodeLoginInProgress, "Logout is in progress")
-	}
-	return newError(CodeLoginInProgress, "the session is being saved; try again")
-}
-
-// release gives the gate back.
-func (c *Client) release() {
-	c.mu.Lock()
-	c.busy = opNone
-	c.mu.Unlock()
-}
-
-// releaseUnless gives the gate back unless *ended says the operation that
-// claimed it did so itself. Deferred right after claim, it frees the gate
-// when user code the operation runs (a SessionStore, a log handler)
-// panics; otherwise every later login and logout would be refused as in
-// progress.
-func (c *Client) releaseUnless(ended *bool) {
-	if !*ended {
-		c.release()
-	}
-}
-
 // current returns the current session, reading the store on first use.
 // The read runs with no lock held and is bounded by ctx; if another call
 // set the session meanwhile, that one wins.
 func (c *Client) current(ctx context.Context) (*session, *Error) {
-	if s := c.cur.Load(); s != nil {
+	if s := c.st.session(); s != nil {
 		return s, nil
 	}
 	if e := ctxDone(ctx); e != nil {
@@ -84,11 +33,7 @@ func (c *Client) current(ctx context.Context) (*session, *Error) {
 	if err != nil {
 		return nil, storeError("loading the session", err)
 	}
-	s := c.sessionOf(stored)
-	if !c.cur.CompareAndSwap(nil, s) {
-		return c.cur.Load(), nil
-	}
-	return s, nil
+	return c.st.restore(c.sessionOf(stored)), nil
 }
 
 // userSession returns the session of the logged-in user for a call that
@@ -182,27 +127,20 @@ func (c *Client) deleteStored(ctx context.Context, s *session) *Error {
 // it, if s is still current. A login, logout or forced logout in flight
 // owns the session: then refresh gives way and changes nothing.
 func (c *Client) refresh(ctx context.Context, s, next *session) *Error {
-	c.mu.Lock()
-	if c.busy != opNone || c.cur.Load() != s {
-		c.mu.Unlock()
+	t, ok := c.st.claimIfCurrent(opRefresh, s)
+	if !ok {
 		return nil
 	}
-	c.busy = opRefresh
-	c.mu.Unlock()
-	defer c.release()
-
-	e := c.saveRefreshed(ctx, s, next)
-	c.mu.Lock()
-	ended := c.cur.Load() != s // only a forced logout can end s while we hold the gate
-	if e == nil && !ended {
-		c.cur.Store(next)
+	defer c.st.release(t)
+	if e := c.saveRefreshed(ctx, s, next); e != nil {
+		return e
 	}
-	c.mu.Unlock()
-	if e == nil && ended {
-		// The save may have put the revoked session back in the store.
+	if !c.st.replace(s, next) {
+		// Only a forced logout can end s while the gate is held; the save
+		// may have put the revoked session back in the store.
 		c.warnStore(ctx, "could not delete the revoked session", c.deleteStored(ctx, s))
 	}
-	return e
+	return nil
 }
 
 // forceLogout ends s, if it is still the current session, because the
@@ -216,23 +154,13 @@ func (c *Client) refresh(ctx context.Context, s, next *session) *Error {
 // fails then leaves the revoked session stored; the next ValidateSession
 // ends it.)
 func (c *Client) forceLogout(ctx context.Context, s *session) {
-	c.mu.Lock()
-	if s.user == nil || c.cur.Load() != s {
-		c.mu.Unlock()
+	t, ended := c.st.forceEnd(s)
+	if !ended {
 		return
 	}
-	c.cur.Store(noSession)
-	c.queue(event{kind: evLogoutSuccess})
-	claimed := c.busy == opNone
-	if claimed {
-		c.busy = opForcedLogout
-	}
-	c.mu.Unlock()
+	defer c.st.release(t)
 	c.logger.LogAttrs(ctx, slog.LevelInfo, "cometchatcalls: the server no longer knows the session's token; logged out", slog.String("uid", s.user.UID))
-
-	if claimed {
-		defer c.release()
-	} else if _, ok := c.store.(ConditionalDeleter); !ok {
+	if _, ok := c.store.(ConditionalDeleter); t == 0 && !ok {
 		return
 	}
 	c.warnStore(ctx, "could not delete the revoked session", c.deleteStored(ctx, s))

@@ -69,14 +69,20 @@ type request struct {
 	// cred is the credential header's value: the apiKey on the admin host,
 	// the authToken on the client and call hosts.
 	cred secret
-	// pathSecret is a credential that the REST API puts in the path (a token
-	// being revoked); it is scrubbed from logs and errors like cred.
-	pathSecret secret
-	body       []byte // JSON, or nil
-	// known holds the other credentials the call knows (a Login's auth key
-	// while its token step runs, the token just received): they are
-	// scrubbed from errors and logs like cred.
-	known []secret
+	body []byte // JSON, or nil
+	// scrub removes cred and every other credential the call knows from
+	// what the answer and the request's errors and logs may quote.
+	scrub scrubber
+}
+
+// newRequest is a request on r's host with cred in its header. known are
+// the other credentials the call knows (a token in the path, a Login's
+// auth key while its token step runs, the token just received): the
+// scrubber of everything the request leads to is made here, once.
+func newRequest(r role, method, path string, cred secret, body []byte, known ...secret) *request {
+	creds := make([]secret, 0, 4)
+	creds = append(append(creds, cred), known...)
+	return &request{role: r, method: method, path: path, cred: cred, body: body, scrub: newScrubber(creds...)}
 }
 
 // newTransport builds the transport of a Client, whose admin-host requests
@@ -273,16 +279,8 @@ func (t *transport) url(req *request) string {
 	return u
 }
 
-// scrubber lists every credential req knows: its header, its path, and the
-// others of the call.
-func (req *request) scrubber() scrubber {
-	creds := make([]secret, 0, 2+len(req.known))
-	creds = append(creds, req.cred, req.pathSecret)
-	return newScrubber(append(creds, req.known...)...)
-}
-
 // logPath is the request path with any credential in it replaced.
-func (req *request) logPath() string { return req.scrubber().string(req.path) }
+func (req *request) logPath() string { return req.scrub.string(req.path) }
 
 // logAttempt writes the one debug line of an attempt: host role, method,
 // path, status and code when there is one, attempt number and duration.
