@@ -70,47 +70,6 @@ func NewAdminClient(appID, region, apiKey string, opts ...Option) (*AdminClient,
 	}, nil
 }
 
-// AppID returns the app ID the AdminClient was made for.
-func (a *AdminClient) AppID() string {
-	if a == nil {
-		return ""
-	}
-	return a.appID
-}
-
-// Region returns the AdminClient's region, in lower case.
-func (a *AdminClient) Region() string {
-	if a == nil {
-		return ""
-	}
-	return a.region
-}
-
-// String describes the AdminClient by its app ID and region only; the API
-// key is never shown.
-func (a *AdminClient) String() string {
-	if a == nil {
-		return "cometchatcalls.AdminClient(nil)"
-	}
-	return fmt.Sprintf("cometchatcalls.AdminClient{AppID:%q Region:%q}", a.appID, a.region)
-}
-
-// GoString implements fmt.GoStringer like String.
-func (a *AdminClient) GoString() string { return a.String() }
-
-// Format implements fmt.Formatter: every verb prints String, so %+v and %#v
-// never walk the AdminClient's internals.
-func (a *AdminClient) Format(f fmt.State, verb rune) { formatRedacted(f, verb, a) }
-
-// LogValue implements slog.LogValuer: the app ID, region and hosts, never
-// the API key.
-func (a *AdminClient) LogValue() slog.Value {
-	if a == nil {
-		return slog.StringValue(a.String())
-	}
-	return clientLogValue(a.appID, a.region, a.t)
-}
-
 // NewUser is a user for AdminClient.CreateUser. UID and Name are required;
 // empty optional fields are not sent, so CometChat applies its defaults
 // (role "default", no avatar…). Metadata must be encodable as JSON.

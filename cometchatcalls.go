@@ -197,59 +197,6 @@ func newLoginBody() []byte {
 	return b
 }
 
-// AppID returns the app ID the Client was made for.
-func (c *Client) AppID() string {
-	if c == nil {
-		return ""
-	}
-	return c.appID
-}
-
-// Region returns the Client's region, in lower case.
-func (c *Client) Region() string {
-	if c == nil {
-		return ""
-	}
-	return c.region
-}
-
-// String describes the Client without any credential.
-func (c *Client) String() string {
-	if c == nil {
-		return "cometchatcalls.Client(nil)"
-	}
-	return fmt.Sprintf("cometchatcalls.Client{AppID:%q Region:%q}", c.appID, c.region)
-}
-
-// GoString implements fmt.GoStringer like String.
-func (c *Client) GoString() string { return c.String() }
-
-// Format implements fmt.Formatter: every verb prints String, so %+v and %#v
-// never walk the Client's internals.
-func (c *Client) Format(f fmt.State, verb rune) { formatRedacted(f, verb, c) }
-
-// LogValue implements slog.LogValuer: the app ID, region and hosts, never
-// a credential or the session.
-func (c *Client) LogValue() slog.Value {
-	if c == nil {
-		return slog.StringValue(c.String())
-	}
-	return clientLogValue(c.appID, c.region, c.t)
-}
-
-// clientLogValue is the LogValue of a Client or an AdminClient. The hosts
-// hold no credential: base URLs with user info are refused by the options.
-func clientLogValue(appID, region string, t *transport) slog.Value {
-	attrs := []slog.Attr{slog.String("appId", appID), slog.String("region", region)}
-	if t != nil {
-		attrs = append(attrs,
-			slog.String("adminHost", t.adminBase),
-			slog.String("clientHost", t.clientBase),
-			slog.String("callHost", t.callBase))
-	}
-	return slog.GroupValue(attrs...)
-}
-
 // The package-level facade mirrors the static CometChatCalls API: Init
 // makes a default Client and the functions below delegate to it.
 var (

@@ -2,17 +2,6 @@ package cometchatcalls
 
 import "context"
 
-// *Error is an error. The declaration also shapes what go doc shows: go/doc
-// files a function under a type of this package when that type is its only
-// result type besides predeclared ones, so Login, which returns
-// (*User, error), would read as a constructor of User. In go doc's mode
-// (AllDecls), a package-level value declared as error makes go/doc count
-// error as a type of its own, so it lists the facade (and every other
-// (T, error) function) at package level, where it belongs.
-// TestDoc_FacadeIsListedUnderThePackage guards it. (pkg.go.dev reads the
-// package in go/doc's default mode and still groups Login under User.)
-var _ error = (*Error)(nil)
-
 // Each function below delegates to the Client that the last successful
 // Init made (Default). A call that raced an Init and reached the replaced
 // Client after it closed fails with ERROR_CLIENT_CLOSED; one that began
