@@ -384,7 +384,7 @@ func (a *AdminClient) FlushAuthTokens(ctx context.Context, uid string) error {
 
 // send sends a request whose answer (a deletion's success message) carries
 // nothing the caller needs.
-func (a *AdminClient) send(ctx context.Context, req *request) error {
+func (a *AdminClient) send(ctx context.Context, req request) error {
 	var ignored struct{}
 	if e := do(ctx, a.t, req, &ignored); e != nil {
 		return e
@@ -394,7 +394,7 @@ func (a *AdminClient) send(ctx context.Context, req *request) error {
 
 // request is a request to the admin host with the API key; known as for
 // newRequest.
-func (a *AdminClient) request(method, path string, body []byte, known ...secret) *request {
+func (a *AdminClient) request(method, path string, body []byte, known ...secret) request {
 	return newRequest(roleAdmin, method, path, a.apiKey(), body, known...)
 }
 

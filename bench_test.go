@@ -372,6 +372,12 @@ func (c *restyClient) login(ctx context.Context, uid, authKey string) (*User, st
 	return u, tok.Data.AuthToken, err
 }
 
+// logout sends DELETE /me, like Client.Logout.
+func (c *restyClient) logout(ctx context.Context, token string) error {
+	var env rawEnvelope[struct{}]
+	return c.call(ctx, http.MethodDelete, c.clientBase+"/me", "authToken", token, nil, &env)
+}
+
 func (c *restyClient) call(ctx context.Context, method, u, credHeader, cred string, body []byte, out interface{ ok() bool }) error {
 	r := c.rc.R().SetContext(ctx).SetDoNotParseResponse(true).SetHeader(credHeader, cred)
 	if body != nil {
@@ -453,6 +459,14 @@ func sdkLoginLogout(ctx context.Context, c *Client) error {
 	return c.Logout(ctx)
 }
 
+func restyLoginLogout(ctx context.Context, c *restyClient) error {
+	_, tok, err := c.login(ctx, benchUID, benchAuthKey)
+	if err != nil {
+		return err
+	}
+	return c.logout(ctx, tok)
+}
+
 func rawLoginLogout(ctx context.Context, rc *rawClient) error {
 	_, tok, err := rc.login(ctx, benchUID, benchAuthKey)
 	if err != nil {
@@ -466,7 +480,7 @@ var loginKinds = []loginKind{
 	{name: "LoginTLS", tls: true, sdk: sdkLogin, raw: rawLogin, resty: restyLogin},
 	{name: "LoginWithAuthToken", sdk: sdkTokenLogin, raw: rawTokenLogin, resty: restyTokenLogin},
 	{name: "LoginWithAuthTokenTLS", tls: true, sdk: sdkTokenLogin, raw: rawTokenLogin, resty: restyTokenLogin},
-	{name: "LoginLogout", sdk: sdkLoginLogout, raw: rawLoginLogout},
+	{name: "LoginLogout", sdk: sdkLoginLogout, raw: rawLoginLogout, resty: restyLoginLogout},
 }
 
 func kindNamed(name string) loginKind {

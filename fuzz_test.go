@@ -167,7 +167,7 @@ func FuzzDecodeEnvelope(f *testing.F) {
 		}
 
 		env := &envelope[User]{} // as do builds it: Data stays nil unless "data" is there
-		e := decode(resp, body, readErr, req, "auth key", env)
+		e := decode(resp, body, readErr, &req, "auth key", env)
 
 		if e == nil {
 			if status < 200 || status > 299 || !env.hasData() || readErr != nil {

@@ -84,7 +84,7 @@ func TestScrub_EveryCredentialTheCallKnows(t *testing.T) {
 	body := `{"error":{"code":"ERR_` + jsonUnicode(known) + `","message":"key ` + echoAll(key) +
 		` token ` + echoAll(known) + ` path ` + echoAll(pathTok) + ` other ` + echoAll(otherKey) + `",` +
 		`"details":{"` + jsonUnicode(key) + `":[{"deep":"` + echoAll(known) + `","` + jsonInner(url.PathEscape(pathTok)) + `":1},"` + echoAll(otherKey) + `"]}}}`
-	req := func() *request {
+	req := func() request {
 		req := newRequest(roleAdmin, http.MethodDelete, "/users/u/auth_tokens/"+url.PathEscape(pathTok), secret(key), nil,
 			secret(pathTok), secret(known), secret(otherKey))
 		req.query = "token=" + url.QueryEscape(known)

@@ -45,7 +45,7 @@ type scrubber []string
 // The longest come first, so that a credential inside another one cannot
 // leave the rest of the longer one behind.
 func newScrubber(creds ...secret) scrubber {
-	var sc scrubber
+	sc := make(scrubber, 0, 3*len(creds))
 	for _, c := range creds {
 		if c == "" {
 			continue

@@ -197,8 +197,9 @@ func (m *MemoryStore) saveIf(ctx context.Context, s *Session, match func(*Sessio
 		}
 	}
 	if t == nil {
-		t = make(map[string]*Session)
-		m.sessions.Store(&t)
+		fresh := make(map[string]*Session) // not &t: t would live on the heap in every call
+		m.sessions.Store(&fresh)
+		t = fresh
 	}
 	t[s.AppID] = s.clone()
 	return nil

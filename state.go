@@ -131,11 +131,20 @@ func (s *state) commit(t ticket, next *session, evs ...event) {
 	defer s.mu.Unlock()
 	if next != nil {
 		if prev := s.cur.Swap(next); prev != nil && prev.user != nil {
-			s.pending = append(s.pending, event{kind: evLogoutSuccess})
+			s.queue(event{kind: evLogoutSuccess})
 		}
 	}
-	s.pending = append(s.pending, evs...)
+	s.queue(evs...)
 	s.free(t)
+}
+
+// queue appends evs to the events waiting for delivery; mu is held, and
+// has been since the change they report. Without listeners there is
+// nobody to tell: a listener hears the changes made after it was added.
+func (s *state) queue(evs ...event) {
+	if len(s.listeners.snapshot()) > 0 {
+		s.pending = append(s.pending, evs...)
+	}
 }
 
 // replace makes next the session if old is still current, and reports
@@ -157,7 +166,7 @@ func (s *state) forceEnd(cur *session) (t ticket, ended bool) {
 		return 0, false
 	}
 	s.cur.Store(noSession)
-	s.pending = append(s.pending, event{kind: evLogoutSuccess})
+	s.queue(event{kind: evLogoutSuccess})
 	if s.holder == 0 {
 		t = s.take(opForcedLogout)
 	}

@@ -79,10 +79,10 @@ type request struct {
 // the other credentials the call knows (a token in the path, a Login's
 // auth key while its token step runs, the token just received): the
 // scrubber of everything the request leads to is made here, once.
-func newRequest(r role, method, path string, cred secret, body []byte, known ...secret) *request {
+func newRequest(r role, method, path string, cred secret, body []byte, known ...secret) request {
 	creds := make([]secret, 0, 4)
 	creds = append(append(creds, cred), known...)
-	return &request{role: r, method: method, path: path, cred: cred, body: body, scrub: newScrubber(creds...)}
+	return request{role: r, method: method, path: path, cred: cred, body: body, scrub: newScrubber(creds...)}
 }
 
 // newTransport builds the transport of a Client, whose admin-host requests
@@ -156,7 +156,7 @@ func (t *transport) close() {
 // do sends req, retrying what is safe, and decodes the "data" of a
 // successful answer into out, which must not be nil (pass a struct{} to
 // ignore the data).
-func do[T any](ctx context.Context, t *transport, req *request, out *T) *Error {
+func do[T any](ctx context.Context, t *transport, req request, out *T) *Error {
 	// Each attempt decodes into a clean envelope, so a failed answer leaves
 	// nothing behind for the next one, and a missing "data" stays nil (an
 	// invalid response) instead of looking like an empty success.
@@ -171,9 +171,9 @@ func do[T any](ctx context.Context, t *transport, req *request, out *T) *Error {
 // doEnvelope is do for a caller that needs more of the answer than "data"
 // (a list's "meta"): fresh returns a clean envelope for each attempt, and
 // the last one it returned holds the successful answer.
-func doEnvelope(ctx context.Context, t *transport, req *request, fresh func() envelopeView) *Error {
+func doEnvelope(ctx context.Context, t *transport, req request, fresh func() envelopeView) *Error {
 	for attempt := 0; ; attempt++ {
-		err := t.attempt(ctx, req, attempt, fresh())
+		err := t.attempt(ctx, &req, attempt, fresh())
 		if err == nil {
 			return nil
 		}
@@ -193,7 +193,7 @@ func doEnvelope(ctx context.Context, t *transport, req *request, fresh func() en
 		if werr := t.wait(ctx, wait); werr == errStopped {
 			return err // Close has begun: the caller gets the last answer now
 		} else if werr != nil {
-			return networkError(ctx, werr, req)
+			return networkError(ctx, werr, &req)
 		}
 	}
 }
