@@ -904,3 +904,19 @@ func TestLogin_MatchersOnHeadersAndBody(t *testing.T) {
 	_, err = other.Login(context.Background(), testUID, "a-different-key")
 	requireCode(t, err, CodeNetwork) // httpmock: no responder matches
 }
+
+// TestLogin_SwitchingUsersScrubsTheAuthKeyFromTheRevocation: when Login
+// switches users, the previous user's DELETE /me belongs to the same call,
+// which knows the auth key: an answer quoting it must not reach the logs.
+func TestLogin_SwitchingUsersScrubsTheAuthKeyFromTheRevocation(t *testing.T) {
+	t.Parallel()
+	var logs strings.Builder
+	c, mt := loggedIn(t, WithLogger(newTestLogger(&logs)))
+	mockLogin(mt, "cometchat-uid-2", "B", testToken2)
+	mt.RegisterResponder(http.MethodDelete, meURL, errorResponder(500, "ERR_"+testAuthKey, "no such key "+testAuthKey))
+	_, err := c.Login(context.Background(), "cometchat-uid-2", testAuthKey)
+	require.NoError(t, err)
+	require.Equal(t, 1, calls(mt, http.MethodDelete, meURL))
+	assert.Contains(t, logs.String(), "the previous user's logout was not confirmed")
+	assertNoSecret(t, "the log", logs.String())
+}

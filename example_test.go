@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/cometchat-go/cometchatcalls"
 	"github.com/cometchat-go/cometchatcalls/cometchatcallstest"
@@ -120,4 +121,49 @@ func ExampleError() {
 	// true
 	// ERR_UID_NOT_FOUND 404 true
 	// cometchatcalls: AUTH_ERR_APIKEY_NOT_FOUND: The auth key [REDACTED] does not exist for the app emulatorapp. Please make sure you are using a valid auth key. (HTTP 404)
+}
+
+func ExampleAdminClient() {
+	srv := cometchatcallstest.NewServer()
+	defer srv.Close()
+	ctx := context.Background()
+
+	// With real CometChat: NewAdminClient(appID, region, restAPIKey).
+	admin, err := cometchatcalls.NewAdminClient(srv.AppID(), srv.Region(), srv.APIKey(), srv.ClientOptions()...)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer admin.Close()
+
+	_, err = admin.CreateUser(ctx, cometchatcalls.NewUser{UID: "alice", Name: "Alice"})
+	if err != nil && !errors.Is(err, cometchatcalls.ErrUIDAlreadyExists) {
+		fmt.Println(err)
+		return
+	}
+	tok, err := admin.CreateAuthToken(ctx, "alice", &cometchatcalls.CreateAuthTokenOptions{Force: true})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("%v\n", tok.UID)
+	fmt.Println(strings.Contains(fmt.Sprint(tok), tok.Token)) // printing an AuthToken hides the token
+
+	// The app (a Client) logs in with tok.Token.
+	client, err := cometchatcalls.New(srv.AppID(), srv.Region(), srv.ClientOptions()...)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer client.Close()
+	user, err := client.LoginWithAuthToken(ctx, tok.Token)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("logged in as", user.Name)
+	// Output:
+	// alice
+	// false
+	// logged in as Alice
 }

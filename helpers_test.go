@@ -7,9 +7,11 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
@@ -186,4 +188,49 @@ func requireCode(t *testing.T, err error, code string) *Error {
 	require.ErrorAs(t, err, &e)
 	require.Equal(t, code, e.Code, "message: %s", e.Message)
 	return e
+}
+
+// newTestTransport is a Client's transport sending through rt, with the
+// test hosts.
+func newTestTransport(t *testing.T, rt http.RoundTripper, opts ...Option) *transport {
+	t.Helper()
+	cfg := defaultConfig()
+	cfg.httpClient = &http.Client{Transport: rt}
+	cfg.adminHost, cfg.clientHost, cfg.callHost = adminBase, clientBase, "https://call.test/call/v3.0"
+	for _, o := range opts {
+		require.NoError(t, o(&cfg))
+	}
+	tr := newTransport(testAppID, &cfg)
+	t.Cleanup(tr.close)
+	return tr
+}
+
+// recordWaits replaces tr's sleep between attempts with one that returns
+// at once and remembers how long it was asked to wait.
+func recordWaits(tr *transport) func() []time.Duration {
+	var mu sync.Mutex
+	var waits []time.Duration
+	tr.sleep = func(_ context.Context, d time.Duration) error {
+		mu.Lock()
+		defer mu.Unlock()
+		waits = append(waits, d)
+		return nil
+	}
+	return func() []time.Duration {
+		mu.Lock()
+		defer mu.Unlock()
+		return append([]time.Duration(nil), waits...)
+	}
+}
+
+// escapedForms are the ways a server or proxy may quote a credential:
+// as it is, path-escaped, query-escaped.
+func escapedForms(s string) []string {
+	return []string{s, url.PathEscape(s), url.QueryEscape(s)}
+}
+
+// echoAll is a JSON string body quoting every form of s, the raw one
+// \u-escaped so that it only appears once decoded.
+func echoAll(s string) string {
+	return jsonUnicode(s) + " " + jsonInner(url.PathEscape(s)) + " " + jsonInner(url.QueryEscape(s))
 }

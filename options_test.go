@@ -1,6 +1,7 @@
 package cometchatcalls
 
 import (
+	"context"
 	"crypto/tls"
 	"log/slog"
 	"net/http"
@@ -160,4 +161,51 @@ func TestTransportClose_GivesBackItsShareOnce(t *testing.T) {
 	callers.close()
 	var zero *transport
 	zero.close() // a zero Client's transport: no panic
+}
+
+// TestWithSessionStore_TypedNilIsInvalid: an interface holding a nil
+// pointer is as nil as WithSessionStore(nil), and refused the same way,
+// instead of panicking in the first call that reaches the store.
+func TestWithSessionStore_TypedNilIsInvalid(t *testing.T) {
+	t.Parallel()
+	for name, s := range map[string]SessionStore{
+		"custom":       (*nilMapStore)(nil),
+		"*MemoryStore": (*MemoryStore)(nil),
+		"*FileStore":   (*FileStore)(nil),
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			var c *Client
+			var err error
+			require.NotPanics(t, func() { c, err = New(testAppID, "us", WithSessionStore(s)) })
+			requireCode(t, err, CodeInvalidOption)
+			assert.Nil(t, c)
+		})
+	}
+}
+
+// TestZeroLogger_IsInvalid: a zero slog.Logger has no handler and panics
+// at its first line; WithLogger and FileStore.SetLogger refuse it like nil.
+func TestZeroLogger_IsInvalid(t *testing.T) {
+	t.Parallel()
+	_, err := New(testAppID, "us", WithLogger(&slog.Logger{}))
+	requireCode(t, err, CodeInvalidOption)
+	_, err = NewAdminClient(testAppID, "us", testAuthKey, WithLogger(&slog.Logger{}))
+	requireCode(t, err, CodeInvalidOption)
+	requireCode(t, NewFileStore(fsPath(t)).SetLogger(&slog.Logger{}), CodeInvalidOption)
+}
+
+// nilMapStore is a store written the usual way, whose methods dereference
+// their receiver.
+type nilMapStore struct{ sessions map[string]*Session }
+
+func (s *nilMapStore) Load(_ context.Context, appID string) (*Session, error) {
+	return s.sessions[appID], nil
+}
+
+func (s *nilMapStore) Save(_ context.Context, x *Session) error { s.sessions[x.AppID] = x; return nil }
+
+func (s *nilMapStore) Delete(_ context.Context, appID string) error {
+	delete(s.sessions, appID)
+	return nil
 }

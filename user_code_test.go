@@ -5,7 +5,6 @@ package cometchatcalls
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"net/http"
 	"os"
@@ -119,40 +118,6 @@ func TestPanickingLogHandler_DoesNotWedgeClose(t *testing.T) {
 	within(t, "Close after a panicking log handler", func() { require.NoError(t, c.Close()) })
 }
 
-// nilMapStore is a store written the usual way, whose methods dereference
-// their receiver.
-type nilMapStore struct{ sessions map[string]*Session }
-
-func (s *nilMapStore) Load(_ context.Context, appID string) (*Session, error) {
-	return s.sessions[appID], nil
-}
-func (s *nilMapStore) Save(_ context.Context, x *Session) error { s.sessions[x.AppID] = x; return nil }
-func (s *nilMapStore) Delete(_ context.Context, appID string) error {
-	delete(s.sessions, appID)
-	return nil
-}
-
-// TestWithSessionStore_TypedNilIsInvalid: an interface holding a nil
-// pointer is as nil as WithSessionStore(nil), and refused the same way,
-// instead of panicking in the first call that reaches the store.
-func TestWithSessionStore_TypedNilIsInvalid(t *testing.T) {
-	t.Parallel()
-	for name, s := range map[string]SessionStore{
-		"custom":       (*nilMapStore)(nil),
-		"*MemoryStore": (*MemoryStore)(nil),
-		"*FileStore":   (*FileStore)(nil),
-	} {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			var c *Client
-			var err error
-			require.NotPanics(t, func() { c, err = New(testAppID, "us", WithSessionStore(s)) })
-			requireCode(t, err, CodeInvalidOption)
-			assert.Nil(t, c)
-		})
-	}
-}
-
 // storeUsingHandler is a slog handler that uses a SessionStore, as a
 // handler that records log lines next to the session might.
 type storeUsingHandler struct {
@@ -187,32 +152,6 @@ func TestFileStore_LogsWithNoLockHeld(t *testing.T) {
 	got, err := f.Load(context.Background(), "app2")
 	require.NoError(t, err)
 	assert.NotNil(t, got)
-}
-
-// TestError_NilNeverPanics: a nil *Error in an error interface (the
-// classic typed-nil mistake in the caller's code) prints, unwraps and
-// compares without panicking, like the rest of the SDK's nil values.
-func TestError_NilNeverPanics(t *testing.T) {
-	t.Parallel()
-	var e *Error
-	var err error = e
-	require.NotPanics(t, func() {
-		assert.Equal(t, "cometchatcalls: <nil>", err.Error())
-		assert.Nil(t, e.Unwrap())
-		assert.False(t, errors.Is(err, ErrNetwork))
-		assert.False(t, e.Retryable())
-	})
-}
-
-// TestZeroLogger_IsInvalid: a zero slog.Logger has no handler and panics
-// at its first line; WithLogger and FileStore.SetLogger refuse it like nil.
-func TestZeroLogger_IsInvalid(t *testing.T) {
-	t.Parallel()
-	_, err := New(testAppID, "us", WithLogger(&slog.Logger{}))
-	requireCode(t, err, CodeInvalidOption)
-	_, err = NewAdminClient(testAppID, "us", testAuthKey, WithLogger(&slog.Logger{}))
-	requireCode(t, err, CodeInvalidOption)
-	requireCode(t, NewFileStore(fsPath(t)).SetLogger(&slog.Logger{}), CodeInvalidOption)
 }
 
 // TestFileStore_EmptyPathIsAnError: NewFileStore("") cleans to ".", the
@@ -255,47 +194,4 @@ func TestPanickingListener_LosesNoLaterEvent(t *testing.T) {
 	_, err := c.GenerateCallToken(context.Background(), "") // any call delivers what is queued
 	requireCode(t, err, CodeSessionIDMissing)
 	assert.Equal(t, []string{"login cometchat-uid-2"}, heard)
-}
-
-// typedNilErrStore is a MemoryStore whose writes fail with a nil *Error in
-// an error interface, the typed-nil mistake a custom store can make.
-type typedNilErrStore struct {
-	MemoryStore
-	armed bool
-}
-
-func (s *typedNilErrStore) Save(ctx context.Context, sess *Session) error {
-	if s.armed {
-		var e *Error
-		return e
-	}
-	return s.MemoryStore.Save(ctx, sess)
-}
-
-func (s *typedNilErrStore) SaveIfToken(ctx context.Context, sess *Session, token string) error {
-	if s.armed {
-		var e *Error
-		return e
-	}
-	return s.MemoryStore.SaveIfToken(ctx, sess, token)
-}
-
-// TestStore_TypedNilErrorIsAStoreError: a store that returns a typed nil
-// *Error fails the call with ERROR_SESSION_STORE instead of panicking.
-func TestStore_TypedNilErrorIsAStoreError(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	store := &typedNilErrStore{}
-	c, mt := loggedIn(t, WithSessionStore(store))
-	mt.RegisterResponder(http.MethodGet, meURL, dataResponder(200, userJSON(testUID, "Renamed")))
-	mt.RegisterResponder(http.MethodPut, meURL, dataResponder(200, userJSON("cometchat-uid-2", "B")))
-	store.armed = true
-	var err error
-	require.NotPanics(t, func() { _, err = c.ValidateSession(ctx) })
-	requireCode(t, err, CodeSessionStore)
-	require.NotPanics(t, func() { _, err = c.LoginWithAuthToken(ctx, testToken2) })
-	requireCode(t, err, CodeSessionStore)
-	u, err := c.GetLoggedInUser(ctx)
-	require.NoError(t, err)
-	assert.Equal(t, testUID, u.UID)
 }

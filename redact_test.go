@@ -564,3 +564,78 @@ type failureRecorder struct{ text string }
 func (r *failureRecorder) Errorf(format string, args ...any) {
 	r.text += fmt.Sprintf(format, args...)
 }
+
+// TestScrub_EveryCredentialTheCallKnows: the credential header, the token
+// in the path and the other credentials of the call (newRequest's known) are
+// scrubbed from Code, Message, Details (nested keys and values) and
+// Error(), whether the server quotes them JSON-escaped, path-escaped or
+// query-escaped; and from the URL of a transport error and the log line.
+func TestScrub_EveryCredentialTheCallKnows(t *testing.T) {
+	t.Parallel()
+	const (
+		key      = testAuthKey
+		known    = testToken
+		pathTok  = "tok/en?x=1+2&y=%41-0123456789abcdef"
+		otherKey = "another-known-5ecret-fedcba9876543210"
+	)
+	secrets := []string{key, known, pathTok, otherKey}
+	body := `{"error":{"code":"ERR_` + jsonUnicode(known) + `","message":"key ` + echoAll(key) +
+		` token ` + echoAll(known) + ` path ` + echoAll(pathTok) + ` other ` + echoAll(otherKey) + `",` +
+		`"details":{"` + jsonUnicode(key) + `":[{"deep":"` + echoAll(known) + `","` + jsonInner(url.PathEscape(pathTok)) + `":1},"` + echoAll(otherKey) + `"]}}}`
+	req := func() request {
+		req := newRequest(roleAdmin, http.MethodDelete, "/users/u/auth_tokens/"+url.PathEscape(pathTok), secret(key), nil,
+			secret(pathTok), secret(known), secret(otherKey))
+		req.query = "token=" + url.QueryEscape(known)
+		return req
+	}
+	check := func(t *testing.T, texts map[string]string) {
+		t.Helper()
+		for what, text := range texts {
+			for i, s := range secrets {
+				for j, form := range escapedForms(s) {
+					if revealed(text, form) {
+						t.Errorf("%s reveals form %d of credential %d", what, j, i)
+					}
+				}
+			}
+		}
+	}
+
+	t.Run("server answer", func(t *testing.T) {
+		t.Parallel()
+		mt := httpmock.NewMockTransport()
+		mt.RegisterNoResponder(rawResponder(404, "application/json", body))
+		var logs strings.Builder
+		tr := newTestTransport(t, mt, WithLogger(newTestLogger(&logs)))
+		e := do(context.Background(), tr, req(), &struct{}{})
+		require.NotNil(t, e)
+		assert.Equal(t, "ERR_"+redacted, e.Code)
+		assert.Contains(t, e.Message, "key "+redacted+" "+redacted+" "+redacted+" token")
+		texts := map[string]string{"Code": e.Code, "Message": e.Message, "Error()": e.Error(),
+			"%+v": fmt.Sprintf("%+v", e), "Details": fmt.Sprintf("%v", e.Details), "log": logs.String()}
+		walkJSON(e.Details, func(s string) { texts["Details"] += "\x00" + s })
+		check(t, texts)
+		assert.Contains(t, logs.String(), "path=/users/u/auth_tokens/"+redacted)
+	})
+	t.Run("transport error quoting the URL", func(t *testing.T) {
+		t.Parallel()
+		mt := httpmock.NewMockTransport()
+		mt.RegisterNoResponder(httpmock.NewErrorResponder(fmt.Errorf("proxy refused %s with key %s and %s", pathTok, key, otherKey)))
+		tr := newTestTransport(t, mt, WithRetries(0))
+		e := do(context.Background(), tr, req(), &struct{}{})
+		require.NotNil(t, e)
+		texts := map[string]string{"Error()": e.Error()}
+		for level, c := 0, errors.Unwrap(e); c != nil; level, c = level+1, errors.Unwrap(c) {
+			texts[fmt.Sprintf("cause %d", level)] = c.Error()
+		}
+		check(t, texts)
+	})
+}
+
+// TestScrub_LongestCredentialFirst: a credential inside another one does
+// not leave the rest of the longer one behind.
+func TestScrub_LongestCredentialFirst(t *testing.T) {
+	t.Parallel()
+	sc := newScrubber("abc", "abcdef-long")
+	assert.Equal(t, "x "+redacted+" y "+redacted, sc.string("x abcdef-long y abc"))
+}

@@ -6,12 +6,9 @@ package cometchatcalls
 
 import (
 	"context"
-	"io"
 	"net/http"
-	"strings"
 	"sync"
 	"testing"
-	"testing/iotest"
 )
 
 // TestConnReuse_SequentialLoginLogoutOneConnPerHost: 100 login/logout
@@ -139,56 +136,4 @@ func newBenchClientHosts(t *testing.T, admin, client *benchServer, opts ...Optio
 	return c
 }
 
-// readerOnly hides everything but Read and Close.
-type readerOnly struct {
-	r      io.Reader
-	closed bool
-}
-
-func (r *readerOnly) Read(p []byte) (int, error) { return r.r.Read(p) }
-func (r *readerOnly) Close() error               { r.closed = true; return nil }
-
-// TestReadBody_SizeHint: readBody trusts a declared size only to size its
-// buffer. Whatever the declaration, it returns what the body holds (up to
-// the limit), reads to EOF so the connection can be reused, and closes.
-func TestReadBody_SizeHint(t *testing.T) {
-	body := strings.Repeat("x", 1500)
-	big := strings.Repeat("y", maxBodySize+10)
-	tests := []struct {
-		name     string
-		body     string
-		declared int64
-		wantLen  int
-		wantErr  bool
-	}{
-		{"exact", body, int64(len(body)), len(body), false},
-		{"unknown size", body, -1, len(body), false},
-		{"empty", "", 0, 0, false},
-		{"longer than declared", body, 10, len(body), false},
-		{"shorter than declared", body[:100], int64(len(body)), 100, false},
-		{"declared over the limit", big, int64(len(big)), maxBodySize + 1, false},
-		{"undeclared over the limit", big, -1, maxBodySize + 1, false},
-		{"declared small, over the limit", big, 5, maxBodySize + 1, false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			rc := &readerOnly{r: iotest.HalfReader(strings.NewReader(tt.body))}
-			got, err := readBody(rc, tt.declared)
-			if (err != nil) != tt.wantErr {
-				t.Fatalf("err = %v", err)
-			}
-			if len(got) != tt.wantLen || !strings.HasPrefix(tt.body, string(got)) {
-				t.Fatalf("read %d bytes, want the first %d", len(got), tt.wantLen)
-			}
-			if !rc.closed {
-				t.Fatal("body not closed")
-			}
-		})
-	}
-	t.Run("read error", func(t *testing.T) {
-		rc := &readerOnly{r: iotest.TimeoutReader(strings.NewReader(body))}
-		if _, err := readBody(rc, int64(len(body))); err == nil {
-			t.Fatal("no error")
-		}
-	})
-}
+func (r *readerOnly) Close() error { r.closed = true; return nil }
