@@ -114,7 +114,7 @@ func printGroupUsage(w io.Writer, group string) {
 // printCommandUsage writes a command's usage: synopsis, details, its own
 // flags (the global ones are in the main usage) and examples.
 func printCommandUsage(w io.Writer, cmd *command) {
-	fmt.Fprintf(w, "Usage: cometchatcalls %s %s\n\n%s\n", cmd.name, cmd.args, cmd.summary)
+	fmt.Fprintf(w, "Usage: %s\n\n%s\n", strings.TrimSpace("cometchatcalls "+cmd.name+" "+cmd.args), cmd.summary)
 	if cmd.details != "" {
 		fmt.Fprintf(w, "\n%s\n", strings.TrimSpace(cmd.details))
 	}
