@@ -40,7 +40,7 @@
 //
 // # Endpoints
 //
-// Admin (header apiKey): POST /users, GET and DELETE /users/{uid}, POST,
+// Admin (header apiKey): POST and GET /users, GET and DELETE /users/{uid}, POST,
 // GET and DELETE /users/{uid}/auth_tokens, GET and DELETE
 // /users/{uid}/auth_tokens/{authToken}. Client (header authToken): PUT, GET
 // and DELETE /me. Calls, under URL()+"/call/v3.0" (CallURL): POST
@@ -58,6 +58,8 @@
 //   - GET /users/{uid}/auth_tokens lists tokens newest first; perPage is
 //     1…1000 (default 100), page ≥ 1 (default 1); other values are
 //     ERR_BAD_REQUEST. A page beyond the end is an empty list.
+//   - GET /users lists the active users by uid, with the same perPage and
+//     page rules.
 //   - DELETE /users/{uid} without "permanent": true deactivates the user:
 //     its tokens are revoked, it answers ERR_UID_NOT_FOUND, and its uid stays
 //     taken (ERR_UID_ALREADY_EXISTS) until a permanent delete.

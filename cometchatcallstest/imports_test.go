@@ -56,6 +56,7 @@ func TestImports_ProgramsLinkNoTestLibrary(t *testing.T) {
 	for _, pkg := range []string{
 		"github.com/cometchat-go/cometchatcalls",
 		"github.com/cometchat-go/cometchatcalls/cometchatcallstest",
+		"github.com/cometchat-go/cometchatcalls/cmd/cometchatcalls",
 	} {
 		list := exec.Command("go", "list", "-deps", pkg) // go test puts its own go first on PATH
 		list.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off")

@@ -48,6 +48,7 @@ func (s *Server) routes() *http.ServeMux {
 		mux.Handle(method+" "+adminPrefix+p, s.admin(sc, h))
 	}
 	admin("POST", "/users", authKeyScope, s.createUser)
+	admin("GET", "/users", restKeyScope, s.listUsers)
 	admin("GET", "/users/{uid}", restKeyScope, s.getUser)
 	admin("DELETE", "/users/{uid}", restKeyScope, s.deleteUser)
 	admin("POST", "/users/{uid}/auth_tokens", authKeyScope, s.createToken)

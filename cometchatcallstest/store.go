@@ -4,7 +4,9 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -170,6 +172,21 @@ func (st *store) get(uid string) (userView, *apiError) {
 		return userView{}, e
 	}
 	return rec.view(), nil
+}
+
+// activeUsers returns every active user as GET /users shows it, sorted by
+// uid so that pages are stable.
+func (st *store) activeUsers() []userView {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	views := make([]userView, 0, len(st.users))
+	for _, rec := range st.users {
+		if rec.deactivatedAt == 0 {
+			views = append(views, rec.view())
+		}
+	}
+	slices.SortFunc(views, func(a, b userView) int { return strings.Compare(a.UID, b.UID) })
+	return views
 }
 
 // user returns a deep copy of the active user uid.

@@ -1,6 +1,7 @@
 package cometchatcallstest
 
 import (
+	"math"
 	"net/http"
 
 	"github.com/cometchat-go/cometchatcalls"
@@ -93,5 +94,22 @@ func (s *Server) deleteUser(w http.ResponseWriter, r *http.Request) *apiError {
 		return e
 	}
 	writeDeleted(w, "User "+uid+" has been deleted successfully.")
+	return nil
+}
+
+// GET /users?perPage=&page=: the active users, by uid, one page at a time
+// (pagination as for auth tokens). Deactivated users are left out, as
+// GET /users/{uid} answers ERR_UID_NOT_FOUND for them.
+func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) *apiError {
+	perPage, e := queryInt(r, "perPage", defaultPerPage, maxPerPage)
+	if e != nil {
+		return e
+	}
+	page, e := queryInt(r, "page", 1, math.MaxInt)
+	if e != nil {
+		return e
+	}
+	items, p := paginate(s.store.activeUsers(), perPage, page)
+	writeList(w, items, p)
 	return nil
 }

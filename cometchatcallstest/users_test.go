@@ -3,6 +3,7 @@ package cometchatcallstest_test
 import (
 	"math"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -168,4 +169,45 @@ func TestDeleteUser_Permanent(t *testing.T) {
 	d := send(t, srv, "POST", "/admin/v3.0/users", `{"uid":"cometchat-uid-1","name":"Reborn"}`, adminHdr(srv)...).data(t)
 	assert.Equal(t, "Reborn", d["name"])
 	assertError(t, send(t, srv, "GET", "/client/v3.0/me", "", clientHdr(srv, token)...), http.StatusUnauthorized, "AUTH_ERR_AUTH_TOKEN_NOT_FOUND")
+}
+
+func TestListUsers_PagesActiveUsersByUID(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t)
+	send(t, srv, "POST", "/admin/v3.0/users", `{"uid":"aaa","name":"First"}`, adminHdr(srv)...).data(t)
+	send(t, srv, "POST", "/admin/v3.0/users", `{"uid":"zzz","name":"Gone"}`, adminHdr(srv)...).data(t)
+	send(t, srv, "DELETE", "/admin/v3.0/users/zzz", "", adminHdr(srv)...).data(t) // deactivated: not listed
+
+	want := []string{"aaa", "cometchat-uid-1", "cometchat-uid-2", "cometchat-uid-3", "cometchat-uid-4", "cometchat-uid-5"}
+	var got []string
+	for page := 1; page <= 4; page++ {
+		r := send(t, srv, "GET", "/admin/v3.0/users?perPage=2&page="+strconv.Itoa(page), "", adminHdr(srv)...)
+		require.Equal(t, http.StatusOK, r.status, "%s", r.body)
+		m := r.json(t)
+		count := map[int]float64{1: 2, 2: 2, 3: 2, 4: 0}[page]
+		assert.Equal(t, map[string]any{"pagination": map[string]any{
+			"total": 6.0, "count": count, "per_page": 2.0, "current_page": float64(page), "total_pages": 3.0,
+		}}, m["meta"])
+		for _, it := range m["data"].([]any) {
+			got = append(got, it.(map[string]any)["uid"].(string))
+		}
+	}
+	assert.Equal(t, want, got)
+}
+
+func TestListUsers_DefaultsShapeAndErrors(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t)
+	r := send(t, srv, "GET", "/admin/v3.0/users", "", adminHdr(srv)...)
+	require.Equal(t, http.StatusOK, r.status)
+	m := r.json(t)
+	assert.Equal(t, 100.0, m["meta"].(map[string]any)["pagination"].(map[string]any)["per_page"])
+	first := m["data"].([]any)[0].(map[string]any)
+	assert.Equal(t, "cometchat-uid-1", first["uid"])
+	assert.Equal(t, "Andrew Joseph", first["name"])
+
+	for _, q := range []string{"perPage=0", "perPage=1001", "page=0", "page=x"} {
+		assertError(t, send(t, srv, "GET", "/admin/v3.0/users?"+q, "", adminHdr(srv)...), http.StatusBadRequest, "ERR_BAD_REQUEST")
+	}
+	assertError(t, send(t, srv, "GET", "/admin/v3.0/users", "", authKeyHdr(srv)...), http.StatusForbidden, "AUTH_ERR_NO_ACCESS")
 }

@@ -27,6 +27,9 @@
 //
 // Exit codes: 0 after a clean shutdown, 1 when the emulator cannot start
 // (e.g. the port is taken), 2 for invalid flags.
+//
+// `cometchatcalls emulator` runs the same command: both binaries call
+// package internal/emulatorcmd.
 package main
 
 import (
@@ -34,11 +37,13 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/cometchat-go/cometchatcalls/internal/emulatorcmd"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	code := emulatorcmd.Run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
 }
