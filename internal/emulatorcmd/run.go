@@ -9,7 +9,6 @@ import (
 	"io"
 	"net"
 	"os"
-	"syscall"
 	"time"
 
 	"github.com/cometchat-go/cometchatcalls/cometchatcallstest"
@@ -151,7 +150,7 @@ func isLoopbackAddr(addr string) bool {
 func startFailed(stderr io.Writer, addr string, err error) int {
 	var opErr *net.OpError
 	switch {
-	case errors.Is(err, syscall.EADDRINUSE):
+	case addrInUse(err):
 		fmt.Fprintf(stderr, "cometchat-emulator: cannot listen on %s: the address is already in use "+
 			"(is another emulator running?); choose another with -addr\n", addr)
 		return exitStart
