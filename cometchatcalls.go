@@ -231,7 +231,7 @@ func Init(appID, region string, opts ...Option) error {
 	}
 	c := newClient(appID, cfg, store)
 	if old != nil {
-		c.st.inheritListeners(&old.st.listeners)
+		c.st.inheritListenersOf(&old.st)
 	} else {
 		c.st.inheritListeners(&pendingListeners)
 	}

@@ -231,3 +231,6 @@ func (s *state) removeListener(id string) { s.listeners.remove(id) }
 
 // inheritListeners replaces s's listeners with those of ls.
 func (s *state) inheritListeners(ls *listeners) { s.listeners.copyFrom(ls) }
+
+// inheritListenersOf replaces s's listeners with those of old.
+func (s *state) inheritListenersOf(old *state) { s.listeners.copyFrom(&old.listeners) }
