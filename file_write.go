@@ -29,7 +29,7 @@ func (f *FileStore) write(file string, doc *fileDoc) (err error) {
 	}
 	defer func() {
 		if err != nil {
-			_ = tmp.Close() // may already be closed; the error is moot
+			_ = tmp.Close()          // may already be closed; the error is moot
 			_ = f.remove(tmp.Name()) // on failure, sweepTemps retries later
 		}
 	}()

@@ -53,4 +53,6 @@ func TestHTTPClientFor_DefaultIsTheBoundedSharedPool(t *testing.T) {
 // wrapTransport is a caller's RoundTripper that is not an *http.Transport.
 type wrapTransport struct{ next http.RoundTripper }
 
-func (w *wrapTransport) RoundTrip(r *http.Request) (*http.Response, error) { return w.next.RoundTrip(r) }
+func (w *wrapTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	return w.next.RoundTrip(r)
+}
