@@ -24,7 +24,15 @@ import (
 // read-modify-write runs under a lock on the sibling file "<path>.lock"
 // that other processes using a FileStore honour too, so a crash or a
 // concurrent writer never leaves a torn file or loses another app's
-// session.
+// session. The lock file is left in place on purpose: removing a lock
+// file while another process may be about to lock it is a race. Load also
+// works in a directory the process may only read (it then reads without the
+// lock, which the atomic writes make safe). The lock is flock(2) on Linux,
+// macOS, the BSDs and illumos, and LockFileEx on Windows. Other platforms
+// (AIX, Solaris, Plan 9, js, wasip1) have no lock FileStore can trust, so
+// there a Save, Delete, DeleteIfToken or SaveIfToken that has a file to
+// change fails with ERROR_SESSION_STORE (errors.Is(err,
+// errors.ErrUnsupported)) and Load reads without the lock.
 //
 // Temporary files hold tokens too, so none outlives the next call: a
 // write removes its own when a step fails, and every Save, Delete,
@@ -36,15 +44,7 @@ import (
 // none after the next call that succeeds. When a leftover cannot be
 // removed, that call reports ERROR_SESSION_STORE even if its own change
 // was made, and the next call tries again. Load, which may run in a
-// directory it can only read, never removes anything. The lock file is left in place on purpose: removing a lock
-// file while another process may be about to lock it is a race. Load also
-// works in a directory the process may only read (it then reads without the
-// lock, which the atomic writes make safe). The lock is flock(2) on Linux,
-// macOS, the BSDs and illumos, and LockFileEx on Windows. Other platforms
-// (AIX, Solaris, Plan 9, js, wasip1) have no lock FileStore can trust, so
-// there a Save, Delete, DeleteIfToken or SaveIfToken that has a file to
-// change fails with ERROR_SESSION_STORE (errors.Is(err,
-// errors.ErrUnsupported)) and Load reads without the lock.
+// directory it can only read, never removes anything.
 //
 // When the path is a symbolic link, the link stays: FileStore reads,
 // replaces and moves aside the file it points to, and locks
