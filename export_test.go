@@ -7,3 +7,6 @@ func SharedPoolUsers() int {
 	defer sharedPool.mu.Unlock()
 	return sharedPool.users
 }
+
+// MaxConnsPerHost is the shared pool's bound on connections per host.
+const MaxConnsPerHost = maxConnsPerHost

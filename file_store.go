@@ -19,12 +19,12 @@ import (
 //
 // The file is readable by its owner only (0600) and its parent directories,
 // when FileStore creates them, are 0700: the file holds auth tokens. Every
-// write replaces the file atomically (a temporary file in the same
-// directory, fsync, rename; the temporary file is removed if any step
-// fails), and every read-modify-write runs under a lock on the sibling file
-// "<path>.lock" that other processes using a FileStore honour too, so a
-// crash or a concurrent writer never leaves a torn file or loses another
-// app's session. The lock file is left in place on purpose: removing a lock
+// write replaces the file atomically (a temporary file
+// "<path>.tmp-<digits>" in the same directory, fsync, rename), and every
+// read-modify-write runs under a lock on the sibling file "<path>.lock"
+// that other processes using a FileStore honour too, so a crash or a
+// concurrent writer never leaves a torn file or loses another app's
+// session. The lock file is left in place on purpose: removing a lock
 // file while another process may be about to lock it is a race. Load also
 // works in a directory the process may only read (it then reads without the
 // lock, which the atomic writes make safe). The lock is github.com/gofrs/flock:
@@ -33,6 +33,18 @@ import (
 // Delete, DeleteIfToken or SaveIfToken that has a file to change fails with
 // ERROR_SESSION_STORE (errors.Is(err, errors.ErrUnsupported)) and Load
 // reads without the lock.
+//
+// Temporary files hold tokens too, so none outlives the next call: a
+// write removes its own when a step fails, and every Save, Delete,
+// DeleteIfToken and SaveIfToken (so every login, logout and
+// ValidateSession) first removes, under the exclusive lock, those that
+// earlier writes left behind (a process killed mid-write, a directory
+// that turned read-only so that even the removal failed). However many
+// writers are killed, at most one temporary file exists at a time, and
+// none after the next call that succeeds. When a leftover cannot be
+// removed, that call reports ERROR_SESSION_STORE even if its own change
+// was made, and the next call tries again. Load, which may run in a
+// directory it can only read, never removes anything.
 //
 // When the path is a symbolic link, the link stays: FileStore reads,
 // replaces and moves aside the file it points to, and locks
@@ -76,6 +88,9 @@ type FileStore struct {
 	// failStep is a test seam: when set, each file operation that may fail
 	// (see fail) first asks it, and fails with the error it returns.
 	failStep func(step string) error
+	// removeFile is a test seam: when set, it replaces os.Remove for
+	// temporary files (see remove), to fail as in a read-only directory.
+	removeFile func(name string) error
 }
 
 // NewFileStore returns a FileStore that keeps its sessions in the file at
@@ -212,8 +227,8 @@ func (f *FileStore) saveIf(ctx context.Context, s *Session, match func(*fileReco
 		if err := os.MkdirAll(filepath.Dir(file), 0o700); err != nil {
 			return f.fileError("cannot create its directory: "+pathErrorText(err), err)
 		}
-	} else if _, err := os.Stat(file); errors.Is(err, fs.ErrNotExist) {
-		return nil
+	} else if _, err := os.Stat(file); errors.Is(err, fs.ErrNotExist) && !hasStaleTemps(file) {
+		return nil // nothing to replace, nothing to sweep
 	}
 	return f.update(ctx, file, func(doc *fileDoc) bool {
 		if match != nil {
@@ -233,8 +248,10 @@ func (f *FileStore) deleteIf(ctx context.Context, appID string, match func(*file
 		return err
 	}
 	file := f.target()
-	if _, err := os.Stat(file); errors.Is(err, fs.ErrNotExist) {
-		return nil // nothing stored; do not create the directory or the lock
+	if _, err := os.Stat(file); errors.Is(err, fs.ErrNotExist) && !hasStaleTemps(file) {
+		// Nothing stored and nothing to sweep: do not create the
+		// directory or the lock.
+		return nil
 	}
 	return f.update(ctx, file, func(doc *fileDoc) bool {
 		r, ok := doc.Sessions[appID]
@@ -365,6 +382,25 @@ func (f *FileStore) updateLocked(ctx context.Context, file string, mutate func(*
 		return "", nil, err
 	}
 	defer unlock()
+	// Before this call's own write: see file_sweep.go. A failure does not
+	// stop the call, which may still delete a session; it is retried
+	// below once the call has done its part.
+	sweepErr := f.sweepTemps(file)
+	movedTo, problem, err = f.mutateLocked(file, mutate)
+	if err != nil {
+		return movedTo, problem, err
+	}
+	if sweepErr != nil {
+		// Reported even though the change was made: a credential may be
+		// left on disk, and the caller should know. The next call retries.
+		err = f.sweepTemps(file)
+	}
+	return movedTo, problem, err
+}
+
+// mutateLocked reads file, applies mutate and writes the result when it
+// changed; the caller holds the exclusive lock.
+func (f *FileStore) mutateLocked(file string, mutate func(*fileDoc) bool) (movedTo string, problem *Error, err error) {
 	doc, problem, err := f.read(file)
 	if err != nil {
 		return "", nil, err

@@ -9,7 +9,9 @@ import (
 // write replaces file atomically: a temporary file in the same directory
 // (so the rename cannot cross file systems), written, synced, closed,
 // renamed over file, then the directory synced so the rename itself
-// survives a power cut. The temporary file is removed if any step fails.
+// survives a power cut. The temporary file is removed if any step fails;
+// when even that fails (the directory turned read-only), the next call
+// that takes the exclusive lock removes it (sweepTemps).
 // The new file is 0600 whatever the old one was, since rename keeps the
 // temporary file's mode.
 func (f *FileStore) write(file string, doc *fileDoc) (err error) {
@@ -27,8 +29,8 @@ func (f *FileStore) write(file string, doc *fileDoc) (err error) {
 	}
 	defer func() {
 		if err != nil {
-			_ = tmp.Close() // may already be closed; the error is moot
-			_ = os.Remove(tmp.Name())
+			_ = tmp.Close()          // may already be closed; the error is moot
+			_ = f.remove(tmp.Name()) // on failure, sweepTemps retries later
 		}
 	}()
 	steps := []struct {

@@ -10,7 +10,9 @@ import (
 
 // httpClientFor returns the *http.Client the SDK sends through, and whether
 // its Transport is the process-wide shared pool (then the transport must
-// release it on close). A caller's client is copied, never changed.
+// release it on close). A caller's client is copied, never changed, and
+// its Transport is used as it is: its limits (MaxConnsPerHost included)
+// are the caller's to choose.
 func httpClientFor(cfg *config) (hc *http.Client, shared bool) {
 	var c http.Client
 	if cfg.httpClient != nil {
@@ -61,6 +63,26 @@ func releaseSharedTransport() {
 	}
 }
 
+// maxConnsPerHost bounds the shared pool's connections to each host
+// (dialing, active and idle together). Without a bound, a burst of calls
+// dials one socket per waiting request: 5,000 concurrent logins under the
+// usual soft limit of 1,024 open files failed by the thousand with "too
+// many open files". With it, calls beyond the bound wait in the pool for a
+// connection, each wait bounded by the caller's ctx and the client's
+// timeout (WithTimeout), so a burst costs latency, not errors.
+//
+// 64 fits both protocols. Over HTTP/1.1 one connection carries one request
+// at a time, so 64 requests run at once per host: more than CometChat's
+// rate limit (10,000 requests a minute per app) lets a process use at
+// internet round-trip times, and twice the 32 idle connections kept per
+// host, so a steady load reuses connections. Over HTTP/2 one connection
+// carries many requests (the server's stream limit, typically 100 or
+// more), and the transport dials another only when every one is full, so
+// 64 connections are far beyond what a process needs. The SDK talks to at
+// most three hosts (api, apiclient, call), so the whole pool stays under
+// 200 sockets.
+const maxConnsPerHost = 64
+
 // newHTTPTransport clones http.DefaultTransport with limits and timeouts
 // fit for a pool that every client of the process shares.
 func newHTTPTransport() *http.Transport {
@@ -72,6 +94,7 @@ func newHTTPTransport() *http.Transport {
 	t.ExpectContinueTimeout = time.Second
 	t.MaxIdleConns = 100
 	t.MaxIdleConnsPerHost = 32
+	t.MaxConnsPerHost = maxConnsPerHost
 	t.IdleConnTimeout = 90 * time.Second
 	t.ForceAttemptHTTP2 = true
 	t.TLSClientConfig = &tls.Config{

@@ -127,7 +127,9 @@ func isNilPointer(v any) bool {
 // works on a shallow copy and never changes hc: it does not follow
 // redirects (credentials must never reach another host) and keeps no
 // cookies. hc's Transport is shared as given, so clients that share hc also
-// share its connection pool.
+// share its connection pool, and its limits are the ones that apply: the
+// default pool's bound of 64 connections per host is not added to it (set
+// MaxConnsPerHost yourself if a burst could exhaust your file descriptors).
 //
 // The SDK does not read the Transport's settings (that would race with its
 // use elsewhere); instead it checks every TLS connection it is answered on

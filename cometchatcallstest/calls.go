@@ -3,6 +3,7 @@ package cometchatcallstest
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"net/http"
 	"strings"
 )
@@ -17,6 +18,17 @@ type callGrant struct {
 // long-running emulator does not grow without end; the oldest are
 // forgotten first.
 const maxCallTokens = 100000
+
+// maxSessionIDLength bounds a call's sessionId, in bytes of UTF-8 (so 255
+// ASCII characters). The limit is the emulator's own: CometChat documents
+// none. The IDs CometChat's own SDKs send are far shorter, and ASCII: a
+// group call uses the group's GUID (at most 100 characters from
+// [A-Za-z0-9_-], CometChat's documented rule for GUIDs, as for UIDs), a
+// direct call an ID the Chat SDK generates (a version and region prefix,
+// the app ID and a random hex string). 255 leaves room for IDs of an
+// app's own (a UUID, a meeting URL's path) and keeps every remembered call
+// token small: maxCallTokens of them hold about 40 MB at worst.
+const maxSessionIDLength = 255
 
 // callTokens is the store's record of the call tokens it issued.
 type callTokens struct {
@@ -74,6 +86,11 @@ func (s *Server) createCallToken(w http.ResponseWriter, r *http.Request) *apiErr
 	if strings.TrimSpace(b.SessionID) == "" {
 		return errBadRequest(map[string]string{"sessionId": "The sessionId field is required."},
 			"Failed to validate the data sent with the request: the sessionId field is required.")
+	}
+	if n := len(b.SessionID); n > maxSessionIDLength {
+		// Not quoted: it may be a megabyte.
+		return errBadRequest(map[string]string{"sessionId": fmt.Sprintf("The sessionId may not be longer than %d bytes.", maxSessionIDLength)},
+			"Failed to validate the data sent with the request: the sessionId has %d bytes, at most %d are allowed.", n, maxSessionIDLength)
 	}
 	token, e := s.store.issueCallToken(r.Header.Get(headerAuthToken), b.SessionID)
 	if e != nil {

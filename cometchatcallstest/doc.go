@@ -68,12 +68,19 @@
 //   - Error messages quote the unknown token or key, as CometChat does, so
 //     that a client's redaction can be tested.
 //   - A request body is at most 1 MiB. Only HTTP/1.1 is served.
+//   - A sessionId of POST /call_tokens has at most 255 bytes (a longer
+//     one is ERR_BAD_REQUEST). The limit is the emulator's: CometChat
+//     documents none, and its SDKs send a group's GUID (at most 100
+//     characters) or a short ID the Chat SDK generates.
+//   - The emulator's memory stays bounded whatever clients send: it keeps
+//     the newest 100,000 call tokens, and the request log (Requests) keeps
+//     the newest 10,000 requests within about 32 MiB, bodies cut at 64 KiB.
 //
 // # Statuses
 //
 //	status  code                           when
 //	200     —                              success: {"data": …} (lists add "meta")
-//	400     ERR_BAD_REQUEST                invalid JSON body, failed validation, bad perPage/page
+//	400     ERR_BAD_REQUEST                invalid JSON body, failed validation, bad perPage/page, sessionId over 255 bytes
 //	401     AUTH_ERR_EMPTY_APPID           appId header missing or empty (optional on the calls host)
 //	404     AUTH_ERR_INVALID_APPID         appId is not this server's
 //	401     AUTH_ERR_EMPTY_APIKEY          admin endpoint without apiKey

@@ -7,13 +7,29 @@ import (
 	"time"
 )
 
-// maxLoggedRequests bounds the request log, so that a long-running
-// emulator (cmd/cometchat-emulator) does not grow without end.
-const maxLoggedRequests = 10000
+// The request log is bounded in entries and in bytes, so that a
+// long-running emulator (cmd/cometchat-emulator) does not grow without
+// end whatever its clients send: 10,000 entries of 1 MiB bodies and 1 MB
+// headers would otherwise be gigabytes.
+const (
+	maxLoggedRequests = 10000
+	// maxLoggedBytes bounds the log's estimated size (logSize): the
+	// oldest entries go first.
+	maxLoggedBytes = 32 << 20
+	// maxLoggedBody is the longest body kept whole in the log; a longer
+	// one is cut there and ends in truncatedMarker. Far more than any
+	// CometChat request body; a test that needs a huge body reads it in
+	// its own handler.
+	maxLoggedBody = 64 << 10
+)
+
+// truncatedMarker ends a body that the log cut at maxLoggedBody bytes.
+const truncatedMarker = "…[truncated by the emulator's request log]"
 
 // Request is one request as the server received it, recorded in arrival
 // order whatever its answer (faults, rate limits and errors included). The
-// log keeps the newest 10,000 requests.
+// log keeps the newest 10,000 requests, fewer when they are large: it
+// holds about 32 MiB at most.
 //
 // The values of the credential headers (apiKey, authToken, callToken and
 // Authorization, any case) are masked: "****" followed by the last four
@@ -27,7 +43,9 @@ type Request struct {
 	RawPath  string // as sent on the wire (url.URL.EscapedPath)
 	RawQuery string
 	Header   http.Header // canonical names (Apikey, Authtoken, Appid); credentials masked
-	Body     []byte      // at most 1 MiB
+	// Body is the request body, or for one over 64 KiB its first 64 KiB
+	// followed by "…[truncated by the emulator's request log]".
+	Body []byte
 	// Role is RoleAdmin for paths under /admin/v3.0/, RoleClient under
 	// /client/v3.0/, RoleCall under /call/v3.0/, "" otherwise.
 	Role string
@@ -67,15 +85,47 @@ func (s *Server) ResetRequests() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.log = nil
+	s.logBytes = 0
 }
 
-// appendLocked adds r to the log, dropping the oldest entry when full; the
-// caller holds s.mu.
+// appendLocked adds r to the log, dropping the oldest entries while it
+// would exceed maxLoggedRequests or maxLoggedBytes; the caller holds s.mu.
 func (s *Server) appendLocked(r Request) {
-	if len(s.log) >= maxLoggedRequests {
+	size := logSize(&r)
+	for len(s.log) > 0 && (len(s.log) >= maxLoggedRequests || s.logBytes+size > maxLoggedBytes) {
+		s.logBytes -= logSize(&s.log[0])
+		// Cleared, or the backing array would keep the dropped body
+		// alive until append reallocates it.
+		s.log[0] = Request{}
 		s.log = s.log[1:]
 	}
 	s.log = append(s.log, r)
+	s.logBytes += size
+}
+
+// logSize estimates the memory an entry holds: its strings, header and
+// body, plus a fixed share for the struct and the header map.
+func logSize(r *Request) int {
+	const overhead = 256
+	n := overhead + len(r.Method) + len(r.Path) + len(r.RawPath) + len(r.RawQuery) + len(r.Body) +
+		len(r.Role) + len(r.Credential)
+	for k, vs := range r.Header {
+		n += len(k) + 16
+		for _, v := range vs {
+			n += len(v) + 16
+		}
+	}
+	return n
+}
+
+// logBody is what the log keeps of a request body: a copy, cut at
+// maxLoggedBody with the marker.
+func logBody(body []byte) []byte {
+	if len(body) <= maxLoggedBody {
+		return append([]byte(nil), body...)
+	}
+	out := make([]byte, 0, maxLoggedBody+len(truncatedMarker))
+	return append(append(out, body[:maxLoggedBody]...), truncatedMarker...)
 }
 
 // record builds the log entry of r; the caller holds s.mu.
@@ -94,7 +144,7 @@ func (s *Server) record(r *http.Request, body []byte) Request {
 		RawPath:    rawPath,
 		RawQuery:   r.URL.RawQuery,
 		Header:     maskHeader(r.Header),
-		Body:       append([]byte(nil), body...),
+		Body:       logBody(body),
 		Role:       role,
 		Credential: s.credential(r.Header, role),
 		Time:       s.cfg.clock(),

@@ -3,6 +3,7 @@ package cometchatcallstest
 import (
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"time"
 )
@@ -37,6 +38,8 @@ type config struct {
 	rateLimit int
 	clock     func() time.Time
 	stateFile string
+	// httpServer configures the http.Server before it serves (WithHTTPServer).
+	httpServer []func(*http.Server)
 }
 
 func defaultConfig() config {
@@ -93,6 +96,20 @@ func WithClock(now func() time.Time) ServerOption { return func(c *config) { c.c
 // that is taken as an error instead of panicking.
 func WithAddr(addr string) ServerOption { return func(c *config) { c.addr = addr } }
 
+// WithHTTPServer calls configure with the server's *http.Server before it
+// starts serving, to set its timeouts and limits (ReadHeaderTimeout,
+// ReadTimeout, WriteTimeout, IdleTimeout, MaxHeaderBytes);
+// cmd/cometchat-emulator sets them this way. Handler, ConnState, ErrorLog
+// and TLSNextProto are the emulator's and are set again after configure.
+// Without it, headers must arrive within 10 s and an idle connection is
+// closed after 2 minutes; nothing else is bounded in time, so that
+// SetLatency and Hold can delay answers as long as a test needs. A
+// WriteTimeout or ReadTimeout shorter than those delays cuts the answers
+// off. Several WithHTTPServer run in order; a nil configure is invalid.
+func WithHTTPServer(configure func(*http.Server)) ServerOption {
+	return func(c *config) { c.httpServer = append(c.httpServer, configure) }
+}
+
 // check reports the first problem with c, if any.
 func (c *config) check() error {
 	switch {
@@ -110,6 +127,11 @@ func (c *config) check() error {
 		return fmt.Errorf("rate limit %d: want 0 (unlimited) or more", c.rateLimit)
 	case c.clock == nil:
 		return errors.New("the clock is nil")
+	}
+	for _, configure := range c.httpServer {
+		if configure == nil {
+			return errors.New("WithHTTPServer: the configure function is nil")
+		}
 	}
 	return nil
 }

@@ -38,13 +38,14 @@ type Server struct {
 	served    chan struct{} // closed when Serve has returned
 	inFlight  sync.WaitGroup
 
-	mu      sync.Mutex // guards the fields below
-	closed  bool
-	log     []Request
-	faults  []pendingFault
-	latency time.Duration
-	hold    holdState
-	window  rateWindow
+	mu       sync.Mutex // guards the fields below
+	closed   bool
+	log      []Request
+	logBytes int // logSize of every entry of log
+	faults   []pendingFault
+	latency  time.Duration
+	hold     holdState
+	window   rateWindow
 }
 
 // NewServer starts an emulator on a free loopback port (127.0.0.1:0) and
@@ -116,12 +117,17 @@ func (s *Server) serve(ln net.Listener) error {
 	}
 	s.url = scheme + "://" + dialableHost(ln.Addr())
 	s.srv = &http.Server{
-		Handler:           s,
-		ConnState:         s.connState,
-		ErrorLog:          log.New(io.Discard, "", 0),
 		ReadHeaderTimeout: 10 * time.Second,
-		TLSNextProto:      map[string]func(*http.Server, *tls.Conn, http.Handler){}, // HTTP/1.1 only
+		// Else an idle keep-alive connection stays open for ever.
+		IdleTimeout: 2 * time.Minute,
 	}
+	for _, configure := range s.cfg.httpServer {
+		configure(s.srv)
+	}
+	s.srv.Handler = s
+	s.srv.ConnState = s.connState
+	s.srv.ErrorLog = log.New(io.Discard, "", 0)
+	s.srv.TLSNextProto = map[string]func(*http.Server, *tls.Conn, http.Handler){} // HTTP/1.1 only
 	go func() {
 		defer close(s.served)
 		_ = s.srv.Serve(ln)

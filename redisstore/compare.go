@@ -106,12 +106,12 @@ func (s *Store) SaveIfToken(ctx context.Context, sess *cometchatcalls.Session, a
 func (s *Store) ifToken(ctx context.Context, appID, authToken, what string, script *redis.Script, args ...any) error {
 	key := s.key(appID)
 	for range maxCompareAttempts {
-		data, err := s.rdb.Get(ctx, key).Bytes()
-		if errors.Is(err, redis.Nil) {
+		data, err := s.get(ctx, key, "reading")
+		if errors.Is(err, errNoValue) {
 			return nil
 		}
 		if err != nil {
-			return s.fail(ctx, "reading", key, err)
+			return err
 		}
 		sess, err := decode(data, key, appID)
 		if err != nil {

@@ -117,9 +117,9 @@ func TestStore_SaveIfTokenSetsTheTTLAsSaveDoes(t *testing.T) {
 	}
 }
 
-// afterGet is a go-redis hook that calls fn after each GET the client
-// sends: the moment between the store's read and its script, where another
-// instance may write.
+// afterGet is a go-redis hook that calls fn after each read the client
+// sends (a GET, or the Store's bounded read): the moment between the
+// store's read and its script, where another instance may write.
 type afterGet struct{ fn func() }
 
 func (afterGet) DialHook(next redis.DialHook) redis.DialHook { return next }
@@ -127,7 +127,7 @@ func (afterGet) DialHook(next redis.DialHook) redis.DialHook { return next }
 func (h afterGet) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
 	return func(ctx context.Context, cmd redis.Cmder) error {
 		err := next(ctx, cmd)
-		if cmd.Name() == "get" {
+		if cmd.Name() == "get" || redisstore.IsRead(cmd) {
 			h.fn()
 		}
 		return err

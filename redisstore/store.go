@@ -123,18 +123,19 @@ func isNilClient(rdb redis.UniversalClient) bool {
 // none. A value that is not a session of this SDK for appID (corrupt JSON,
 // another format, another app's session, a Redis type other than a string)
 // is ERROR_SESSION_STORE naming the key and the problem; Load leaves it as
-// it is.
+// it is. A value over 1 MiB is refused that way without being read: its
+// length is checked first, in the same round trip (a Lua script).
 func (s *Store) Load(ctx context.Context, appID string) (*cometchatcalls.Session, error) {
 	if err := s.check(ctx); err != nil {
 		return nil, err
 	}
 	key := s.key(appID)
-	data, err := s.rdb.Get(ctx, key).Bytes()
-	if errors.Is(err, redis.Nil) {
+	data, err := s.get(ctx, key, "loading")
+	if errors.Is(err, errNoValue) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, s.fail(ctx, "loading", key, err)
+		return nil, err
 	}
 	return decode(data, key, appID)
 }

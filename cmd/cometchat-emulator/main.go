@@ -25,6 +25,16 @@
 //	-tls                serve HTTPS with a fresh self-signed certificate
 //	-cert-out file      with -tls, write the certificate (PEM) there for clients to trust
 //
+// It is meant to run for long and bounds what clients can make it hold:
+// headers must arrive within 10 s (at most 64 KiB of them), a request
+// within 30 s, an answer must be read within 30 s, and a connection idle
+// for a minute is closed. Its memory stays bounded (under about 200 MB
+// whatever clients send, measured): a call's sessionId has at most 255
+// bytes, it remembers the newest 100,000 call tokens, and its request
+// log keeps the newest 10,000 requests within about 32 MiB. Unless
+// GOMEMLIMIT says otherwise, the Go runtime is asked to keep the heap
+// under 192 MiB (a soft limit: it collects garbage sooner, never fails).
+//
 // Exit codes: 0 after a clean shutdown, 1 when the emulator cannot start
 // (e.g. the port is taken), 2 for invalid flags.
 //
@@ -42,6 +52,7 @@ import (
 )
 
 func main() {
+	emulatorcmd.LimitMemory()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := emulatorcmd.Run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()

@@ -20,5 +20,6 @@ func runEmulator(ctx context.Context, args []string, stdout, stderr io.Writer) i
 			return exitOK
 		}
 	}
+	emulatorcmd.LimitMemory() // the emulator is all this process does from here on
 	return emulatorcmd.Run(ctx, args, stdout, stderr)
 }

@@ -8,6 +8,8 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"os"
+	"runtime/debug"
 	"strings"
 )
 
@@ -18,6 +20,21 @@ import (
 // start or stop cleanly, 2 for invalid flags. Errors go to stderr.
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return run(ctx, args, stdout, stderr)
+}
+
+// memoryLimit is the emulator's soft heap limit: what it keeps is bounded
+// (see cmd/cometchat-emulator's doc), but between collections garbage from
+// large requests would otherwise let the heap reach twice what is live.
+const memoryLimit = 192 << 20
+
+// LimitMemory asks the Go runtime to keep the heap under 192 MiB (a soft
+// limit: it collects sooner, never fails), unless GOMEMLIMIT says
+// otherwise. A process that runs the emulator and nothing else calls it
+// first.
+func LimitMemory() {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(memoryLimit)
+	}
 }
 
 // PrintFlags writes the emulator's flags and their defaults to w, as -h

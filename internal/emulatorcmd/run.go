@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http"
 	"os"
 	"time"
 
@@ -111,11 +112,27 @@ func (f flags) options() []cometchatcallstest.ServerOption {
 		cometchatcallstest.WithAuthKey(f.authKey),
 		cometchatcallstest.WithAPIKey(f.apiKey),
 		cometchatcallstest.WithRateLimit(f.rateLimit),
+		cometchatcallstest.WithHTTPServer(serverTimeouts),
 	}
 	if f.tls {
 		opts = append(opts, cometchatcallstest.WithTLS())
 	}
 	return opts
+}
+
+// serverTimeouts bounds how long a client may hold a connection of the
+// long-running emulator: to send its headers, its whole request, to read
+// the answer, and between requests (else idle keep-alive connections
+// stay open for ever). The emulator answers in microseconds; these only
+// stop slow or stalled clients from piling up connections. Headers are
+// capped at 64 KiB (net/http allows 1 MB), far above what CometChat's
+// SDKs send, so each request the log keeps stays small.
+func serverTimeouts(s *http.Server) {
+	s.ReadHeaderTimeout = 10 * time.Second
+	s.ReadTimeout = 30 * time.Second
+	s.WriteTimeout = 30 * time.Second
+	s.IdleTimeout = time.Minute
+	s.MaxHeaderBytes = 64 << 10
 }
 
 // checkAddr refuses a malformed address, and a non-loopback one unless

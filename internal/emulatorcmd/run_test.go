@@ -247,3 +247,17 @@ func TestRun_CertOutUnwritable(t *testing.T) {
 	assert.Empty(t, stdout)
 	assert.Contains(t, stderr, "writing the certificate")
 }
+
+// TestServerTimeouts: the standalone emulator bounds how long a client may
+// take to send headers, a request and read an answer, and how long an idle
+// connection stays open.
+func TestServerTimeouts(t *testing.T) {
+	t.Parallel()
+	var s http.Server
+	serverTimeouts(&s)
+	assert.Positive(t, s.ReadHeaderTimeout)
+	assert.Positive(t, s.ReadTimeout)
+	assert.Positive(t, s.WriteTimeout)
+	assert.Positive(t, s.IdleTimeout)
+	assert.Positive(t, s.MaxHeaderBytes)
+}
