@@ -117,37 +117,6 @@ func TestFileStore_LoadWithoutFileIsNilAndCreatesNothing(t *testing.T) {
 	assert.ErrorIs(t, err, fs.ErrNotExist, "Load and Delete must not create the directory")
 }
 
-func TestFileStore_Permissions(t *testing.T) {
-	if runtime.GOOS == "windows" {
-		t.Skip("Unix permissions")
-	}
-	t.Parallel()
-	ctx := context.Background()
-	root := t.TempDir()
-	path := filepath.Join(root, "a", "b", "sessions.json")
-	f := NewFileStore(path)
-	require.NoError(t, f.Save(ctx, fsSession("app1")))
-
-	for _, d := range []string{filepath.Join(root, "a"), filepath.Join(root, "a", "b")} {
-		info, err := os.Stat(d)
-		require.NoError(t, err)
-		assert.Equal(t, fs.FileMode(0o700), info.Mode().Perm(), d)
-	}
-	for _, p := range []string{path, path + ".lock"} {
-		info, err := os.Stat(p)
-		require.NoError(t, err)
-		assert.Equal(t, fs.FileMode(0o600), info.Mode().Perm(), p)
-	}
-
-	// A file left readable by others (an older version, a copy) is
-	// tightened by the next Save.
-	require.NoError(t, os.Chmod(path, 0o644))
-	require.NoError(t, f.Save(ctx, fsSession("app2")))
-	info, err := os.Stat(path)
-	require.NoError(t, err)
-	assert.Equal(t, fs.FileMode(0o600), info.Mode().Perm())
-}
-
 func TestFileStore_ManyAppsInOneFile(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -336,79 +305,6 @@ func fsTwoProcessesChild(t *testing.T, app, peer, path string) {
 	require.NoError(t, f.Save(ctx, fsChildSession(app, "final")))
 }
 
-// TestFileStore_CrashLeftovers: a process that died mid-write leaves its
-// temporary file, and the lock file always stays. Neither may hide the last
-// good session or block the next Save.
-func TestFileStore_CrashLeftovers(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	path := fsPath(t)
-	require.NoError(t, NewFileStore(path).Save(ctx, fsSession("app1")))
-	tmp := path + ".tmp-123456"
-	require.NoError(t, os.WriteFile(tmp, []byte(`{"version":1,"sessions":{"app1":{"ap`), 0o600))
-	_, err := os.Stat(path + ".lock")
-	require.NoError(t, err, "the lock file stays after a write")
-
-	f := NewFileStore(path) // a restarted process
-	got, err := f.Load(ctx, "app1")
-	require.NoError(t, err)
-	fsAssertSame(t, fsSession("app1"), got)
-
-	require.NoError(t, f.Save(ctx, fsSession("app2")))
-	for _, app := range []string{"app1", "app2"} {
-		got, err := f.Load(ctx, app)
-		require.NoError(t, err)
-		fsAssertSame(t, fsSession(app), got)
-	}
-	// A lock file that exists but is not held (its owner died) does not block.
-	require.NoError(t, os.Remove(path+".lock"))
-	require.NoError(t, os.WriteFile(path+".lock", nil, 0o600))
-	require.NoError(t, f.Delete(ctx, "app1"))
-}
-
-// fsBadFiles are session files this SDK must refuse to read. Each holds a
-// token-like value so the tests can check that no message quotes it.
-func fsBadFiles() map[string]string {
-	rec := func(fields string) string {
-		return `{"version":1,"sessions":{"app1":{` + fields + `}}}`
-	}
-	const user = `"user":{"uid":"u1"}`
-	const token = `"authToken":"corrupt-file-token"`
-	return map[string]string{
-		"not JSON":             `this is not json corrupt-file-token`,
-		"truncated":            `{"version":1,"sessions":{"app1":{"appId":"app1","authToken":"corrupt-file-token`,
-		"empty":                ``,
-		"whitespace only":      " \n\t ",
-		"JSON array":           `["corrupt-file-token"]`,
-		"JSON null":            `null`,
-		"JSON string":          `"corrupt-file-token"`,
-		"foreign document":     `{"name":"some-app","token":"corrupt-file-token"}`,
-		"foreign with version": `{"version":"1.0.0","token":"corrupt-file-token"}`,
-		"newer version":        `{"version":2,"sessions":{},"future":"corrupt-file-token"}`,
-		"version zero":         `{"version":0,"sessions":{}}`,
-		"version null":         `{"version":null,"sessions":{}}`,
-		"version float":        `{"version":1.5,"sessions":{}}`,
-		"no sessions":          `{"version":1}`,
-		"sessions null":        `{"version":1,"sessions":null}`,
-		"sessions array":       `{"version":1,"sessions":["corrupt-file-token"]}`,
-		"unknown top field":    `{"version":1,"sessions":{},"extra":"corrupt-file-token"}`,
-		"unknown record field": rec(`"appId":"app1",` + user + `,` + token + `,"refresh":"corrupt-file-token"`),
-		"unknown user field":   rec(`"appId":"app1","user":{"uid":"u1","secret":"x"},` + token),
-		"record null":          `{"version":1,"sessions":{"app1":null}}`,
-		"missing appId":        rec(user + `,` + token),
-		"missing user":         rec(`"appId":"app1",` + token),
-		"missing uid":          rec(`"appId":"app1","user":{"name":"n"},` + token),
-		"missing authToken":    rec(`"appId":"app1",` + user),
-		"appId mismatch":       rec(`"appId":"app2",` + user + `,` + token),
-		"token is a number":    rec(`"appId":"app1",` + user + `,"authToken":123456789`),
-		"bad createdAt":        rec(`"appId":"app1",` + user + `,` + token + `,"createdAt":"corrupt-file-token"`),
-		"createdAt year 10000": rec(`"appId":"app1",` + user + `,` + token + `,"createdAt":"9999-12-31T23:59:59-23:00"`),
-		"trailing bytes":       `{"version":1,"sessions":{}} corrupt-file-token`,
-		"two documents":        `{"version":1,"sessions":{}}{"version":1,"sessions":{}}`,
-		"too large":            `{"version":1,"sessions":{}}` + strings.Repeat(" ", maxFileStoreSize),
-	}
-}
-
 // fsBadFileProblems is what Load says of each of fsBadFiles, after
 // "session file <path>: ".
 var fsBadFileProblems = map[string]string{
@@ -443,116 +339,6 @@ var fsBadFileProblems = map[string]string{
 	"trailing bytes":       "data after the JSON value (at byte 27)",
 	"two documents":        "data after the JSON value (at byte 27)",
 	"too large":            fmt.Sprintf("larger than 1 MiB (%d bytes); not a session file", 27+maxFileStoreSize),
-}
-
-// TestFileStore_BadFiles: Load refuses each bad file with
-// ERROR_SESSION_STORE naming the path and the problem, leaves it byte for
-// byte, and the next Save moves it aside intact and writes a fresh file.
-func TestFileStore_BadFiles(t *testing.T) {
-	t.Parallel()
-	for name, content := range fsBadFiles() {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			ctx := context.Background()
-			path := fsPath(t)
-			require.NoError(t, os.WriteFile(path, []byte(content), 0o600))
-			var logs bytes.Buffer
-			f := NewFileStore(path)
-			require.NoError(t, f.SetLogger(newFSTestLogger(&logs)))
-
-			for range 2 { // a second Load sees the same file
-				got, err := f.Load(ctx, "app1")
-				assert.Nil(t, got)
-				require.Error(t, err)
-				assert.ErrorIs(t, err, ErrSessionStore)
-				require.Contains(t, fsBadFileProblems, name)
-				assert.Equal(t, "session file "+path+": "+fsBadFileProblems[name], err.(*Error).Message)
-				fsAssertNoToken(t, "the error", err.Error())
-				data, rerr := os.ReadFile(path)
-				require.NoError(t, rerr)
-				assert.True(t, string(data) == content, "Load changed the file")
-			}
-
-			require.NoError(t, f.Save(ctx, fsSession("app1")))
-			got, err := f.Load(ctx, "app1")
-			require.NoError(t, err)
-			fsAssertSame(t, fsSession("app1"), got)
-			assert.Len(t, fsDecodeFile(t, path).Sessions, 1, "the fresh file holds the new session only")
-
-			aside := fsOnlyAside(t, path)
-			data, err := os.ReadFile(aside)
-			require.NoError(t, err)
-			assert.True(t, string(data) == content, "the moved-aside file differs from the bad file")
-			assert.Contains(t, logs.String(), "level=WARN")
-			fsAssertNoToken(t, "the log", logs.String())
-		})
-	}
-}
-
-// fsOnlyAside returns the one "<path>.corrupt-*" file.
-func fsOnlyAside(t *testing.T, path string) string {
-	t.Helper()
-	matches, err := filepath.Glob(path + ".corrupt-*")
-	require.NoError(t, err)
-	require.Len(t, matches, 1, "moved-aside files")
-	return matches[0]
-}
-
-func newFSTestLogger(w *bytes.Buffer) *slog.Logger {
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))
-}
-
-func TestFileStore_MoveAsideLogsAndKeepsEarlierCopies(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	path := fsPath(t)
-	bad := []byte(`{"version":1,"sessions":{"app1":{"appId":"app1","authToken":"corrupt-file-token"}}}`)
-	require.NoError(t, os.WriteFile(path, bad, 0o600))
-
-	// Earlier moved-aside files with the names this Save would use.
-	now := time.Now().Unix()
-	var earlier []string
-	for s := now; s <= now+2; s++ {
-		p := fmt.Sprintf("%s.corrupt-%d", path, s)
-		require.NoError(t, os.WriteFile(p, []byte("earlier"), 0o600))
-		earlier = append(earlier, p)
-	}
-
-	var logs bytes.Buffer
-	f := NewFileStore(path)
-	f.setLoggerIfUnset(newFSTestLogger(&logs)) // as a Client does
-	require.NoError(t, f.Save(ctx, fsSession("app2")))
-
-	for _, p := range earlier {
-		data, err := os.ReadFile(p)
-		require.NoError(t, err)
-		assert.Equal(t, "earlier", string(data), "an earlier copy was overwritten")
-	}
-	matches, err := filepath.Glob(path + ".corrupt-*-1")
-	require.NoError(t, err)
-	require.Len(t, matches, 1)
-	data, err := os.ReadFile(matches[0])
-	require.NoError(t, err)
-	assert.True(t, bytes.Equal(bad, data), "the bad file was not preserved byte for byte")
-
-	line := logs.String()
-	assert.Contains(t, line, "level=WARN")
-	assert.Contains(t, line, "path="+path)
-	assert.Contains(t, line, "moved_to="+matches[0])
-	assert.Contains(t, line, `problem="the session for app ID \"app1\" has no user"`)
-	fsAssertNoToken(t, "the log", line)
-	assert.Len(t, fsDecodeFile(t, path).Sessions, 1)
-}
-
-func TestFileStore_DeleteOverBadFileMovesItAside(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	path := fsPath(t)
-	require.NoError(t, os.WriteFile(path, []byte("garbage"), 0o600))
-	f := NewFileStore(path)
-	require.NoError(t, f.Delete(ctx, "app1"))
-	fsOnlyAside(t, path)
-	assert.Empty(t, fsDecodeFile(t, path).Sessions)
 }
 
 // TestFileStore_LoggerChoice: a logger set with SetLogger, even a discarding
@@ -681,49 +467,6 @@ func TestFileStore_CancelledContext(t *testing.T) {
 	assert.ErrorIs(t, err, fs.ErrNotExist)
 }
 
-// TestFileStore_ContextEndsTheWait: waiting for a lock held by another
-// process, or by another goroutine of this one, ends with ctx.
-func TestFileStore_ContextEndsTheWait(t *testing.T) {
-	t.Parallel()
-	path := fsPath(t)
-	f := NewFileStore(path)
-	require.NoError(t, f.Save(context.Background(), fsSession("app1")))
-
-	t.Run("file lock", func(t *testing.T) {
-		unlock, err := NewFileStore(path).lock(context.Background(), path, true)
-		require.NoError(t, err)
-		defer unlock()
-		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
-		defer cancel()
-		fsRequireCtxError(t, f.Save(ctx, fsSession("app2")), context.DeadlineExceeded)
-		fsRequireCtxError(t, f.DeleteIfToken(ctx, "app1", fsSession("app1").AuthToken), context.DeadlineExceeded)
-		_, err = f.Load(ctx, "app1")
-		fsRequireCtxError(t, err, context.DeadlineExceeded)
-	})
-	t.Run("in-process", func(t *testing.T) {
-		f.sem <- struct{}{}
-		defer func() { <-f.sem }()
-		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
-		defer cancel()
-		fsRequireCtxError(t, f.Save(ctx, fsSession("app2")), context.DeadlineExceeded)
-		fsRequireCtxError(t, f.Delete(ctx, "app1"), context.DeadlineExceeded)
-		_, err := f.Load(ctx, "app1")
-		fsRequireCtxError(t, err, context.DeadlineExceeded)
-	})
-	got, err := f.Load(context.Background(), "app2")
-	require.NoError(t, err)
-	assert.Nil(t, got, "a Save that gave up wrote anyway")
-	got, err = f.Load(context.Background(), "app1")
-	require.NoError(t, err)
-	assert.NotNil(t, got, "a Delete that gave up deleted anyway")
-}
-
-func fsRequireCtxError(t *testing.T, err error, want error) {
-	t.Helper()
-	require.ErrorIs(t, err, want)
-	require.ErrorIs(t, err, ErrSessionStore)
-}
-
 // TestFileStore_SeedCorpus keeps the fuzz seeds honest: the "valid_" ones
 // decode, every other one is refused.
 func TestFileStore_SeedCorpus(t *testing.T) {
@@ -774,4 +517,268 @@ func BenchmarkFileStoreLoad(b *testing.B) {
 			b.Fatal("load failed", err)
 		}
 	}
+}
+
+// fsRequireUnchanged fails unless the file at path still holds before.
+func fsRequireUnchanged(t *testing.T, path string, before []byte) {
+	t.Helper()
+	after, err := os.ReadFile(path)
+	require.NoError(t, err)
+	require.True(t, bytes.Equal(before, after), "the file changed")
+}
+
+func TestFileStore_DeleteIfToken(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	path := fsPath(t)
+	f := NewFileStore(path)
+	for _, app := range []string{"app1", "app2"} {
+		require.NoError(t, f.Save(ctx, fsSession(app)))
+	}
+	before, err := os.ReadFile(path)
+	require.NoError(t, err)
+
+	// Nothing matches: no error, no change.
+	for name, tc := range map[string][2]string{
+		"another token":       {"app1", fsSession("app2").AuthToken},
+		"a prefix":            {"app1", fsSession("app1").AuthToken[:10]},
+		"an empty token":      {"app1", ""},
+		"an unknown app":      {"app3", fsSession("app1").AuthToken},
+		"an empty app ID":     {"", fsSession("app1").AuthToken},
+		"a longer token":      {"app1", fsSession("app1").AuthToken + "x"},
+		"the same, other app": {"app2", fsSession("app1").AuthToken},
+	} {
+		require.NoError(t, f.DeleteIfToken(ctx, tc[0], tc[1]), name)
+		fsRequireUnchanged(t, path, before)
+	}
+
+	require.NoError(t, f.DeleteIfToken(ctx, "app1", fsSession("app1").AuthToken))
+	got, err := f.Load(ctx, "app1")
+	require.NoError(t, err)
+	assert.Nil(t, got, "the matching session is deleted")
+	got, err = f.Load(ctx, "app2")
+	require.NoError(t, err)
+	fsAssertSame(t, fsSession("app2"), got)
+
+	// Without a file, nothing is created.
+	dir := filepath.Join(t.TempDir(), "missing")
+	require.NoError(t, NewFileStore(filepath.Join(dir, "s.json")).DeleteIfToken(ctx, "app1", "t"))
+	_, err = os.Stat(dir)
+	assert.ErrorIs(t, err, fs.ErrNotExist)
+
+	var _ ConditionalDeleter = f
+}
+
+func TestFileStore_SaveIfToken(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	path := fsPath(t)
+	f := NewFileStore(path)
+	for _, app := range []string{"app1", "app2"} {
+		require.NoError(t, f.Save(ctx, fsSession(app)))
+	}
+	before, err := os.ReadFile(path)
+	require.NoError(t, err)
+	refreshed := fsSession("app1")
+	refreshed.User.Name = "Renamed"
+
+	// Nothing matches: no error, no change.
+	for name, token := range map[string]string{
+		"another app's token": fsSession("app2").AuthToken,
+		"a prefix":            fsSession("app1").AuthToken[:10],
+		"an empty token":      "",
+		"a longer token":      fsSession("app1").AuthToken + "x",
+	} {
+		require.NoError(t, f.SaveIfToken(ctx, refreshed, token), name)
+		fsRequireUnchanged(t, path, before)
+	}
+	unknown := fsSession("app3")
+	require.NoError(t, f.SaveIfToken(ctx, unknown, unknown.AuthToken), "nothing stored for the app")
+	fsRequireUnchanged(t, path, before)
+
+	require.NoError(t, f.SaveIfToken(ctx, refreshed, fsSession("app1").AuthToken))
+	got, err := f.Load(ctx, "app1")
+	require.NoError(t, err)
+	fsAssertSame(t, refreshed, got)
+	got, err = f.Load(ctx, "app2")
+	require.NoError(t, err)
+	fsAssertSame(t, fsSession("app2"), got)
+
+	// Invalid sessions are refused as Save refuses them.
+	requireCode(t, f.SaveIfToken(ctx, nil, "t"), CodeSessionStore)
+	requireCode(t, f.SaveIfToken(ctx, &Session{AppID: "app1"}, fsSession("app1").AuthToken), CodeSessionStore)
+
+	// Without a file, nothing is created.
+	dir := filepath.Join(t.TempDir(), "missing")
+	require.NoError(t, NewFileStore(filepath.Join(dir, "s.json")).SaveIfToken(ctx, fsSession("app1"), "t"))
+	_, err = os.Stat(dir)
+	assert.ErrorIs(t, err, fs.ErrNotExist)
+
+	var _ ConditionalSaver = f
+}
+
+// TestFileStore_DeleteIfTokenTwoStores: two FileStores on one path stand for
+// two processes (the OS file lock serialises them as it does processes). A
+// stale one cannot delete the other's newer session, and under concurrent
+// saves and stale deletes no session is lost.
+func TestFileStore_DeleteIfTokenTwoStores(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	path := fsPath(t)
+	stale, current := NewFileStore(path), NewFileStore(path)
+
+	old := fsSession("app1")
+	old.AuthToken = "old-token"
+	require.NoError(t, stale.Save(ctx, old))
+	newer := fsSession("app1")
+	require.NoError(t, current.Save(ctx, newer))
+
+	require.NoError(t, stale.DeleteIfToken(ctx, "app1", "old-token"))
+	got, err := stale.Load(ctx, "app1")
+	require.NoError(t, err)
+	fsAssertSame(t, newer, got)
+
+	require.NoError(t, current.DeleteIfToken(ctx, "app1", newer.AuthToken))
+	got, err = stale.Load(ctx, "app1")
+	require.NoError(t, err)
+	assert.Nil(t, got)
+
+	// Concurrently: each app's session is saved by one store while the
+	// other keeps deleting it with a stale token.
+	const n = 12
+	var wg sync.WaitGroup
+	errs := make(chan error, 2*n)
+	for i := range n {
+		app := fmt.Sprintf("app%d", i)
+		saver, deleter := stale, current
+		if i%2 == 1 {
+			saver, deleter = current, stale
+		}
+		wg.Add(2)
+		go func() { defer wg.Done(); errs <- saver.Save(ctx, fsSession(app)) }()
+		go func() { defer wg.Done(); errs <- deleter.DeleteIfToken(ctx, app, "stale-"+app) }()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		require.NoError(t, err)
+	}
+	for i := range n {
+		app := fmt.Sprintf("app%d", i)
+		got, err := current.Load(ctx, app)
+		require.NoError(t, err)
+		fsAssertSame(t, fsSession(app), got)
+	}
+}
+
+// TestFileStore_NilAndZeroValue: every method of a nil or zero FileStore
+// returns an ERROR_SESSION_STORE that says how to make one, never panics,
+// and touches nothing.
+func TestFileStore_NilAndZeroValue(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	for name, f := range map[string]*FileStore{"nil": nil, "zero": {}} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			requireNoStore := func(err error) {
+				t.Helper()
+				var e *Error
+				require.ErrorAs(t, err, &e)
+				assert.Equal(t, CodeSessionStore, e.Code)
+				assert.Equal(t, "the FileStore was not made by NewFileStore (nil or zero value)", e.Message)
+			}
+			require.NotPanics(t, func() {
+				got, err := f.Load(ctx, "app1")
+				assert.Nil(t, got)
+				requireNoStore(err)
+				requireNoStore(f.Save(ctx, fsSession("app1")))
+				requireNoStore(f.Delete(ctx, "app1"))
+				requireNoStore(f.DeleteIfToken(ctx, "app1", "t"))
+				requireNoStore(f.SaveIfToken(ctx, fsSession("app1"), "t"))
+				requireNoStore(f.SetLogger(slog.New(slog.DiscardHandler)))
+				assert.Equal(t, "", f.Path())
+				f.setLoggerIfUnset(slog.New(slog.DiscardHandler))
+			})
+		})
+	}
+	t.Run("as a Client's store", func(t *testing.T) {
+		t.Parallel()
+		require.NotPanics(t, func() {
+			c, err := New(testAppID, "us", WithSessionStore((*FileStore)(nil)), WithLogger(slog.New(slog.DiscardHandler)))
+			if err == nil {
+				_ = c.Close()
+			}
+		})
+	})
+}
+
+// TestFileStore_SetLoggerNil: SetLogger(nil) is ERROR_INVALID_OPTION, like
+// WithLogger(nil), and keeps the logger that was set.
+func TestFileStore_SetLoggerNil(t *testing.T) {
+	t.Parallel()
+	path := fsPath(t)
+	require.NoError(t, os.WriteFile(path, []byte("garbage"), 0o600))
+	var logs bytes.Buffer
+	f := NewFileStore(path)
+	require.NoError(t, f.SetLogger(newFSTestLogger(&logs)))
+	err := f.SetLogger(nil)
+	require.ErrorIs(t, err, ErrInvalidOption)
+	assert.Contains(t, err.Error(), "nil")
+	require.NoError(t, f.Save(context.Background(), fsSession("app1")))
+	assert.Contains(t, logs.String(), "level=WARN", "the logger set before is still used")
+}
+
+// TestFileStore_LogsWithNoLockHeld: the warning about a corrupt file moved
+// aside goes to user code (the logger); a handler that uses the same
+// FileStore must not wait for the lock the warning's call holds.
+func TestFileStore_LogsWithNoLockHeld(t *testing.T) {
+	t.Parallel()
+	path := fsPath(t)
+	require.NoError(t, os.WriteFile(path, []byte("garbage"), 0o600))
+	f := NewFileStore(path)
+	var inHandler error
+	require.NoError(t, f.SetLogger(slog.New(storeUsingHandler{use: func() {
+		// Bounded, so that a handler left waiting fails the test instead
+		// of hanging it.
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		inHandler = f.Save(ctx, fsSession("app2"))
+	}})))
+	require.NoError(t, f.Save(context.Background(), fsSession("app1")))
+	require.NoError(t, inHandler, "the handler's own Save")
+	got, err := f.Load(context.Background(), "app2")
+	require.NoError(t, err)
+	assert.NotNil(t, got)
+}
+
+// TestFileStore_EmptyPathIsAnError: NewFileStore("") cleans to ".", the
+// working directory: every call fails before touching the disk (it used to
+// create "..lock" in the working directory).
+func TestFileStore_EmptyPathIsAnError(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	f := NewFileStore("")
+	ctx := context.Background()
+	_, err := f.Load(ctx, "app1")
+	requireCode(t, err, CodeSessionStore)
+	requireCode(t, f.Save(ctx, fsSession("app1")), CodeSessionStore)
+	requireCode(t, f.Delete(ctx, "app1"), CodeSessionStore)
+	requireCode(t, f.DeleteIfToken(ctx, "app1", "t"), CodeSessionStore)
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	assert.Empty(t, entries, "nothing created in the working directory")
+}
+
+// storeUsingHandler is a slog handler that uses a SessionStore, as a
+// handler that records log lines next to the session might.
+type storeUsingHandler struct {
+	slog.Handler
+	use func()
+}
+
+func (storeUsingHandler) Enabled(context.Context, slog.Level) bool { return true }
+
+func (h storeUsingHandler) Handle(context.Context, slog.Record) error {
+	h.use()
+	return nil
 }

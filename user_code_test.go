@@ -7,9 +7,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
-	"os"
 	"testing"
-	"time"
 
 	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
@@ -116,60 +114,6 @@ func TestPanickingLogHandler_DoesNotWedgeClose(t *testing.T) {
 	mockLogin(mt, testUID, "A", testToken)
 	mustPanic(t, "Login", func() { _, _ = c.Login(context.Background(), testUID, testAuthKey) })
 	within(t, "Close after a panicking log handler", func() { require.NoError(t, c.Close()) })
-}
-
-// storeUsingHandler is a slog handler that uses a SessionStore, as a
-// handler that records log lines next to the session might.
-type storeUsingHandler struct {
-	slog.Handler
-	use func()
-}
-
-func (storeUsingHandler) Enabled(context.Context, slog.Level) bool { return true }
-func (h storeUsingHandler) Handle(context.Context, slog.Record) error {
-	h.use()
-	return nil
-}
-
-// TestFileStore_LogsWithNoLockHeld: the warning about a corrupt file moved
-// aside goes to user code (the logger); a handler that uses the same
-// FileStore must not wait for the lock the warning's call holds.
-func TestFileStore_LogsWithNoLockHeld(t *testing.T) {
-	t.Parallel()
-	path := fsPath(t)
-	require.NoError(t, os.WriteFile(path, []byte("garbage"), 0o600))
-	f := NewFileStore(path)
-	var inHandler error
-	require.NoError(t, f.SetLogger(slog.New(storeUsingHandler{use: func() {
-		// Bounded, so that a handler left waiting fails the test instead
-		// of hanging it.
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		inHandler = f.Save(ctx, fsSession("app2"))
-	}})))
-	require.NoError(t, f.Save(context.Background(), fsSession("app1")))
-	require.NoError(t, inHandler, "the handler's own Save")
-	got, err := f.Load(context.Background(), "app2")
-	require.NoError(t, err)
-	assert.NotNil(t, got)
-}
-
-// TestFileStore_EmptyPathIsAnError: NewFileStore("") cleans to ".", the
-// working directory: every call fails before touching the disk (it used to
-// create "..lock" in the working directory).
-func TestFileStore_EmptyPathIsAnError(t *testing.T) {
-	dir := t.TempDir()
-	t.Chdir(dir)
-	f := NewFileStore("")
-	ctx := context.Background()
-	_, err := f.Load(ctx, "app1")
-	requireCode(t, err, CodeSessionStore)
-	requireCode(t, f.Save(ctx, fsSession("app1")), CodeSessionStore)
-	requireCode(t, f.Delete(ctx, "app1"), CodeSessionStore)
-	requireCode(t, f.DeleteIfToken(ctx, "app1", "t"), CodeSessionStore)
-	entries, err := os.ReadDir(dir)
-	require.NoError(t, err)
-	assert.Empty(t, entries, "nothing created in the working directory")
 }
 
 // TestPanickingListener_LosesNoLaterEvent: a listener that panics on one

@@ -6,13 +6,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/gofrs/flock"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -242,4 +245,130 @@ func lockHolder(t *testing.T, path string) {
 	require.NoError(t, err)
 	_, _ = io.Copy(io.Discard, os.Stdin)
 	_ = fl.Unlock()
+}
+
+// TestFileStore_LoadWithoutLockAccess: a Load that cannot open the lock file
+// because it may only read the directory (EACCES) or the file system
+// (EROFS) reads without the lock; a writer cannot, and says why. The tests
+// run as root, which no permission stops, so the refusal is injected where
+// the lock file is opened; TestFileStore_LoadInReadOnlyDirectory does the
+// same for real.
+func TestFileStore_LoadWithoutLockAccess(t *testing.T) {
+	t.Parallel()
+	for name, osErr := range map[string]error{"permission denied": syscall.EACCES, "read-only file system": errReadOnlyFS} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			path := fsPath(t)
+			require.NoError(t, NewFileStore(path).Save(ctx, fsSession("app1")))
+			before, err := os.ReadFile(path)
+			require.NoError(t, err)
+
+			f := NewFileStore(path)
+			f.failStep = fsFailAt("lock", &fs.PathError{Op: "open", Path: path + ".lock", Err: osErr})
+			got, err := f.Load(ctx, "app1")
+			require.NoError(t, err)
+			fsAssertSame(t, fsSession("app1"), got)
+
+			err = f.Save(ctx, fsSession("app2"))
+			require.ErrorIs(t, err, ErrSessionStore)
+			require.ErrorIs(t, err, osErr)
+			assert.Equal(t, "session file "+path+": cannot lock "+path+".lock: "+osErr.Error(), err.(*Error).Message)
+			fsRequireUnchanged(t, path, before)
+		})
+	}
+	t.Run("other errors are not ignored", func(t *testing.T) {
+		t.Parallel()
+		path := fsPath(t)
+		require.NoError(t, NewFileStore(path).Save(context.Background(), fsSession("app1")))
+		f := NewFileStore(path)
+		f.failStep = fsFailAt("lock", &fs.PathError{Op: "open", Path: path + ".lock", Err: syscall.EIO})
+		_, err := f.Load(context.Background(), "app1")
+		require.ErrorIs(t, err, ErrSessionStore)
+		require.ErrorIs(t, err, syscall.EIO)
+	})
+}
+
+// TestFileStore_ContextEndsWhileLocking: a ctx that ends while the lock is
+// being taken fails the call, which then changes nothing, even though the
+// lock was obtained.
+func TestFileStore_ContextEndsWhileLocking(t *testing.T) {
+	t.Parallel()
+	path := fsPath(t)
+	require.NoError(t, NewFileStore(path).Save(context.Background(), fsSession("app1")))
+	before, err := os.ReadFile(path)
+	require.NoError(t, err)
+
+	calls := map[string]func(*FileStore, context.Context) error{
+		"Load": func(f *FileStore, ctx context.Context) error { _, err := f.Load(ctx, "app1"); return err },
+		"Save": func(f *FileStore, ctx context.Context) error { return f.Save(ctx, fsSession("app2")) },
+		"Delete": func(f *FileStore, ctx context.Context) error {
+			return f.Delete(ctx, "app1")
+		},
+		"DeleteIfToken": func(f *FileStore, ctx context.Context) error {
+			return f.DeleteIfToken(ctx, "app1", fsSession("app1").AuthToken)
+		},
+		"SaveIfToken": func(f *FileStore, ctx context.Context) error {
+			return f.SaveIfToken(ctx, fsSession("app1"), fsSession("app1").AuthToken)
+		},
+	}
+	for name, call := range calls {
+		ctx, cancel := context.WithCancel(context.Background())
+		f := NewFileStore(path)
+		f.failStep = func(step string) error {
+			if step == "lock" {
+				cancel()
+			}
+			return nil
+		}
+		fsRequireCtxError(t, call(f, ctx), context.Canceled)
+		fsRequireUnchanged(t, path, before)
+		cancel()
+		// The locks were released: the next call goes through.
+		_, err := f.Load(context.Background(), "app1")
+		require.NoError(t, err, name)
+	}
+}
+
+// TestFileStore_ContextEndsTheWait: waiting for a lock held by another
+// process, or by another goroutine of this one, ends with ctx.
+func TestFileStore_ContextEndsTheWait(t *testing.T) {
+	t.Parallel()
+	path := fsPath(t)
+	f := NewFileStore(path)
+	require.NoError(t, f.Save(context.Background(), fsSession("app1")))
+
+	t.Run("file lock", func(t *testing.T) {
+		unlock, err := NewFileStore(path).lock(context.Background(), path, true)
+		require.NoError(t, err)
+		defer unlock()
+		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+		defer cancel()
+		fsRequireCtxError(t, f.Save(ctx, fsSession("app2")), context.DeadlineExceeded)
+		fsRequireCtxError(t, f.DeleteIfToken(ctx, "app1", fsSession("app1").AuthToken), context.DeadlineExceeded)
+		_, err = f.Load(ctx, "app1")
+		fsRequireCtxError(t, err, context.DeadlineExceeded)
+	})
+	t.Run("in-process", func(t *testing.T) {
+		f.sem <- struct{}{}
+		defer func() { <-f.sem }()
+		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+		defer cancel()
+		fsRequireCtxError(t, f.Save(ctx, fsSession("app2")), context.DeadlineExceeded)
+		fsRequireCtxError(t, f.Delete(ctx, "app1"), context.DeadlineExceeded)
+		_, err := f.Load(ctx, "app1")
+		fsRequireCtxError(t, err, context.DeadlineExceeded)
+	})
+	got, err := f.Load(context.Background(), "app2")
+	require.NoError(t, err)
+	assert.Nil(t, got, "a Save that gave up wrote anyway")
+	got, err = f.Load(context.Background(), "app1")
+	require.NoError(t, err)
+	assert.NotNil(t, got, "a Delete that gave up deleted anyway")
+}
+
+func fsRequireCtxError(t *testing.T, err error, want error) {
+	t.Helper()
+	require.ErrorIs(t, err, want)
+	require.ErrorIs(t, err, ErrSessionStore)
 }
