@@ -37,6 +37,7 @@ type config struct {
 	rateLimit int
 	clock     func() time.Time
 	stateFile string
+	webhooks  []Webhook
 }
 
 func defaultConfig() config {
@@ -111,5 +112,5 @@ func (c *config) check() error {
 	case c.clock == nil:
 		return errors.New("the clock is nil")
 	}
-	return nil
+	return checkWebhooks(c.webhooks)
 }
