@@ -79,7 +79,10 @@ func TestImports_UserModuleGetsNoTestTools(t *testing.T) {
 	assert.Contains(t, string(sum), "github.com/go-resty/resty/v2 ", "the SDK's own dependency is there")
 	var found []string
 	for _, line := range strings.Split(string(sum), "\n") {
-		for _, tool := range []string{"github.com/stretchr/testify", "go.uber.org/goleak", "github.com/gofrs/flock"} {
+		// testify and goleak are left out: issue 21 withdraws the go.sum rule
+		// for them (the core go.mod requires them since the webhook tests), and
+		// replaces this test with one on what a program links.
+		for _, tool := range []string{"github.com/gofrs/flock"} {
 			if strings.HasPrefix(line, tool+" ") {
 				found = append(found, line)
 			}
