@@ -1,10 +1,57 @@
 package webhook_test
 
 import (
+	"context"
 	"fmt"
+	"net/http/httptest"
 
+	"github.com/cometchat-go/cometchatcalls/cometchatcallstest"
 	"github.com/cometchat-go/cometchatcalls/webhook"
 )
+
+// The emulator in cometchatcallstest plays CometChat: it delivers a
+// simulated call session's webhooks to the handler.
+func ExampleHandler() {
+	v, err := webhook.NewVerifier("cometchat", "a-long-random-password")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	h := webhook.Handler(v, func(ctx context.Context, e *webhook.Event) error {
+		if e.Trigger != webhook.MeetingEnded {
+			return nil
+		}
+		s, err := e.CallSession()
+		if err != nil {
+			return err // 500: CometChat retries
+		}
+		fmt.Println(s.SessionID, "ended after", s.DestroyedAt.Sub(s.CreatedAt), "with", len(s.AllOccupants), "participants")
+		return nil
+	})
+	backend := httptest.NewServer(h) // use HTTPS in production
+	defer backend.Close()
+
+	cometchat := cometchatcallstest.NewServer(cometchatcallstest.WithWebhook(cometchatcallstest.Webhook{
+		URL: backend.URL, Username: "cometchat", Password: "a-long-random-password",
+	}))
+	defer cometchat.Close()
+	if err := cometchat.SimulateCallSession(context.Background(), "standup", "Andrew Joseph", "George Alan"); err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, d := range cometchat.Deliveries() {
+		fmt.Println(d.Trigger, d.Status)
+	}
+	// Output:
+	// standup ended after 5m0s with 2 participants
+	// meeting_started 200
+	// meeting_participant_joined 200
+	// meeting_participant_joined 200
+	// meeting_participant_left 200
+	// meeting_participant_left 200
+	// meeting_ended 200
+	// recording_generated 200
+}
 
 func ExampleParseEvent() {
 	body := []byte(`{
