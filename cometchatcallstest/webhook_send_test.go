@@ -61,9 +61,9 @@ func TestRetries_RunOut(t *testing.T) {
 	srv := newServer(t, cometchatcallstest.WithWebhook(cometchatcallstest.Webhook{URL: hr.srv.URL,
 		Triggers: []string{"meeting_ended"}, RetryOnFailure: true, RetryDelays: short}))
 	require.NoError(t, srv.SimulateCallSession(context.Background(), "s1", "Ann"))
-	ds := waitDeliveries(t, srv, 3)
+	waitDeliveries(t, srv, 3)
 	srv.Close() // waits for the retry goroutine: nothing can be added after
-	ds = srv.Deliveries()
+	ds := srv.Deliveries()
 	require.Len(t, ds, 3, "one attempt and one retry per delay")
 	for i, d := range ds {
 		assert.Equal(t, i+1, d.Attempt)
@@ -130,9 +130,9 @@ func TestRetries_DuplicatesEndWithOneHandledEventPerKey(t *testing.T) {
 
 	require.NoError(t, srv.SimulateCallSession(context.Background(), "s1", "Ann", "Bob"))
 	require.NoError(t, srv.SimulateCallSession(context.Background(), "s2", "Cy"))
-	ds := waitDeliveries(t, srv, 7+5+1)
+	waitDeliveries(t, srv, 7+5+1)
 	srv.Close()
-	ds = srv.Deliveries()
+	ds := srv.Deliveries()
 
 	assert.Len(t, ds, 13, "12 events and one retry")
 	mu.Lock()

@@ -110,7 +110,7 @@ func TestVerifier_PrintsNoSecret(t *testing.T) {
 		fmt.Fprintf(&out, verb+"\n", v)
 		fmt.Fprintf(&out, verb+"\n", *v)
 	}
-	b, err := json.Marshal(v)
+	b, err := json.Marshal(struct{ V *webhook.Verifier }{v}) // as a config struct holding it would
 	require.NoError(t, err)
 	out.Write(b)
 	slog.New(slog.NewJSONHandler(&out, nil)).Info("x", "v", v)
