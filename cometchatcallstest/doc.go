@@ -124,6 +124,16 @@
 // RevokeAllAuthTokens and AuthTokens change or read the state directly;
 // WithStateFile and SaveState keep it across processes.
 //
+// # Webhooks
+//
+// WithWebhook registers a webhook as CometChat's dashboard would;
+// SimulateCallSession then delivers a whole call session's events to it
+// (meeting_started to recording_generated, in CometChat's documented
+// shapes, with Basic auth, a 2 s timeout and CometChat's retries) and
+// Deliveries lists every attempt. POST /emulator/simulate-call-session
+// (REST API key, body {"sessionId": "…", "participants": ["…"]}) does the
+// same over HTTP. Package webhook receives these deliveries.
+//
 // # Dependencies
 //
 // Like net/http/httptest, the package's non-test code imports only the

@@ -40,6 +40,7 @@ type config struct {
 	stateFile string
 	// httpServer configures the http.Server before it serves (WithHTTPServer).
 	httpServer []func(*http.Server)
+	webhooks   []Webhook
 }
 
 func defaultConfig() config {
@@ -133,5 +134,5 @@ func (c *config) check() error {
 			return errors.New("WithHTTPServer: the configure function is nil")
 		}
 	}
-	return nil
+	return checkWebhooks(c.webhooks)
 }

@@ -61,6 +61,7 @@ func (s *Server) routes() *http.ServeMux {
 	mux.Handle("DELETE "+clientPrefix+"/me", s.client(s.deleteMe))
 	mux.Handle("POST "+callPrefix+"/call_tokens", s.client(s.createCallToken))
 	mux.Handle("GET "+callPrefix+"/call_tokens", s.callHost(s.verifyCallToken))
+	mux.Handle("POST /emulator/simulate-call-session", s.admin(restKeyScope, s.simulateRoute))
 	mux.HandleFunc("/", s.noRoute)
 	return mux
 }

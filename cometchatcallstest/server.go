@@ -37,6 +37,7 @@ type Server struct {
 	closeOnce sync.Once
 	served    chan struct{} // closed when Serve has returned
 	inFlight  sync.WaitGroup
+	webhooks  *webhookSender
 
 	mu       sync.Mutex // guards the fields below
 	closed   bool
@@ -81,14 +82,16 @@ func Start(opts ...ServerOption) (*Server, error) {
 		return nil, fmt.Errorf("cometchatcallstest: cannot listen on %s: %w", cfg.addr, err)
 	}
 	s := &Server{
-		cfg:     cfg,
-		store:   st,
-		closing: make(chan struct{}),
-		served:  make(chan struct{}),
+		cfg:      cfg,
+		store:    st,
+		closing:  make(chan struct{}),
+		served:   make(chan struct{}),
+		webhooks: newWebhookSender(cfg.webhooks),
 	}
 	s.mux = s.routes()
 	if err := s.serve(ln); err != nil {
 		_ = ln.Close()
+		s.webhooks.close()
 		return nil, err
 	}
 	return s, nil
@@ -168,12 +171,16 @@ func (s *Server) connState(c net.Conn, st http.ConnState) {
 // every connection is closed, and Close returns when no request is being
 // served any more. It also closes the idle connections of Client's
 // transport and of http.DefaultTransport, as httptest.Server.Close does.
+// Webhook deliveries in flight are cancelled and pending retries dropped.
 // Close may be called more than once.
 func (s *Server) Close() {
 	s.beginClose()
 	s.mu.Lock()
 	s.closed = true
 	s.mu.Unlock()
+	// Webhook deliveries first: a simulation requested over HTTP is a
+	// request in flight until its deliveries end.
+	s.webhooks.close()
 	_ = s.srv.Close()
 	s.inFlight.Wait()
 	<-s.served

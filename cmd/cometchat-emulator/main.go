@@ -24,6 +24,18 @@
 //	-rate-limit n       requests a minute before 429 (default 0: unlimited)
 //	-tls                serve HTTPS with a fresh self-signed certificate
 //	-cert-out file      with -tls, write the certificate (PEM) there for clients to trust
+//	-webhook-url URL    POST call-session webhooks there, retrying as CometChat does
+//
+// With -webhook-url, the webhook's Basic auth username and password come
+// from the environment variables COMETCHAT_WEBHOOK_USERNAME and
+// COMETCHAT_WEBHOOK_PASSWORD (both or neither; never flags, which other
+// users of the machine can see), and a request sends a call session's
+// events on demand:
+//
+//	curl -X POST http://127.0.0.1:8787/emulator/simulate-call-session \
+//	  -H 'appId: emulatorapp' -H 'apiKey: emulator-rest-api-key' \
+//	  -H 'Content-Type: application/json' \
+//	  -d '{"sessionId": "standup", "participants": ["Andrew Joseph", "George Alan"]}'
 //
 // It is meant to run for long and bounds what clients can make it hold:
 // headers must arrive within 10 s (at most 64 KiB of them), a request

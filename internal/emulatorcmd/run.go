@@ -38,6 +38,7 @@ type flags struct {
 	rateLimit   int
 	tls         bool
 	certOut     string
+	webhookURL  string
 }
 
 // run is the whole command: it parses args, starts the emulator, reports
@@ -86,6 +87,7 @@ func parseFlags(args []string, stderr io.Writer) (flags, int) {
 	fs.IntVar(&f.rateLimit, "rate-limit", 0, "requests a minute before 429 ERR_TOO_MANY_REQUESTS (0: unlimited)")
 	fs.BoolVar(&f.tls, "tls", false, "serve HTTPS with a fresh self-signed certificate")
 	fs.StringVar(&f.certOut, "cert-out", "", "with -tls, write the certificate (PEM) to `file`")
+	fs.StringVar(&f.webhookURL, "webhook-url", "", webhookURLUsage)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return f, exitOK
@@ -117,6 +119,7 @@ func (f flags) options() []cometchatcallstest.ServerOption {
 	if f.tls {
 		opts = append(opts, cometchatcallstest.WithTLS())
 	}
+	opts = append(opts, webhookOptions(f.webhookURL, os.Getenv)...)
 	return opts
 }
 
@@ -201,6 +204,9 @@ func printBanner(w io.Writer, srv *cometchatcallstest.Server, f flags) {
 	fmt.Fprintf(w, "REST API key: %s\n", srv.APIKey())
 	if f.certOut != "" {
 		fmt.Fprintf(w, "certificate:  %s\n", f.certOut)
+	}
+	if f.webhookURL != "" {
+		fmt.Fprintf(w, "webhook URL:  %s\n", f.webhookURL)
 	}
 	if f.rateLimit > 0 {
 		fmt.Fprintf(w, "rate limit:   %d requests a minute\n", f.rateLimit)
