@@ -72,3 +72,15 @@ func TestImports_ProgramsLinkNoTestLibrary(t *testing.T) {
 		}
 	}
 }
+
+// TestImports_WebhookIsStandardLibraryOnly: package webhook, which a backend
+// imports on its own, links nothing outside the standard library.
+func TestImports_WebhookIsStandardLibraryOnly(t *testing.T) {
+	t.Parallel()
+	list := exec.Command("go", "list", "-deps", "-f", "{{if not .Standard}}{{.ImportPath}}{{end}}",
+		"github.com/cometchat-go/cometchatcalls/webhook")
+	list.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off")
+	out, err := list.CombinedOutput()
+	require.NoError(t, err, "go list -deps:\n%s", out)
+	assert.Equal(t, []string{"github.com/cometchat-go/cometchatcalls/webhook"}, strings.Fields(string(out)))
+}
