@@ -64,8 +64,15 @@ func NewVerifier(username, password string) (*Verifier, error) {
 }
 
 // Verify checks r's Authorization header. It returns nil when it carries
-// the Verifier's credentials, else an error wrapping ErrUnauthorized.
+// the Verifier's credentials, else an error wrapping ErrUnauthorized (also
+// for a nil or zero Verifier, which has no credentials to accept).
 func (v *Verifier) Verify(r *http.Request) error {
+	if v == nil || v.check == nil {
+		return fmt.Errorf("%w: the Verifier was not made by NewVerifier", ErrUnauthorized)
+	}
+	if r == nil {
+		return fmt.Errorf("%w: no request", ErrUnauthorized)
+	}
 	user, pass, ok := r.BasicAuth()
 	if !ok {
 		return fmt.Errorf("%w: no Basic auth credentials", ErrUnauthorized)

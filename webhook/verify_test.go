@@ -171,3 +171,19 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	c.n += n
 	return n, err
 }
+
+// TestVerifier_NilAndZeroRefuseEverything: a Verifier not made by
+// NewVerifier, or a nil request, is a typed error, never a panic.
+func TestVerifier_NilAndZeroRefuseEverything(t *testing.T) {
+	r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(`{"trigger":"meeting_ended","data":{}}`))
+	r.SetBasicAuth("user", "pass")
+	for name, v := range map[string]*webhook.Verifier{"nil": nil, "zero": {}} {
+		assert.ErrorIs(t, v.Verify(r), webhook.ErrUnauthorized, name)
+		e, err := v.Parse(r)
+		assert.Nil(t, e, name)
+		assert.ErrorIs(t, err, webhook.ErrUnauthorized, name)
+	}
+	v, err := webhook.NewVerifier("user", "pass")
+	require.NoError(t, err)
+	assert.ErrorIs(t, v.Verify(nil), webhook.ErrUnauthorized)
+}
