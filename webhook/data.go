@@ -159,6 +159,9 @@ func (e *Event) Call() (*Call, error) {
 
 // decode checks that e's trigger is one of want and decodes its data into v.
 func (e *Event) decode(want []Trigger, v any) error {
+	if e == nil {
+		return invalid("no event")
+	}
 	if !slices.Contains(want, e.Trigger) {
 		return invalid("%s does not carry this data", e.Trigger.name())
 	}

@@ -246,3 +246,16 @@ func TestAccessors_ErrorsQuoteNothing(t *testing.T) {
 	require.Error(t, err)
 	assert.NotContains(t, err.Error(), marker)
 }
+
+// TestEvent_NilIsInvalidNotAPanic: the accessors of a nil *Event return
+// ErrInvalidPayload, and its key is empty.
+func TestEvent_NilIsInvalidNotAPanic(t *testing.T) {
+	var e *webhook.Event
+	_, err := e.CallSession()
+	assert.ErrorIs(t, err, webhook.ErrInvalidPayload)
+	_, err = e.Call()
+	assert.ErrorIs(t, err, webhook.ErrInvalidPayload)
+	_, err = e.Recording()
+	assert.ErrorIs(t, err, webhook.ErrInvalidPayload)
+	assert.Empty(t, e.IdempotencyKey())
+}

@@ -24,8 +24,11 @@ import (
 // For any other trigger (transcription_generated, unknown ones), or when
 // the data lacks a part of the key, the key is webhook + trigger + a
 // SHA-256 of the data, which is still the same for every delivery of the
-// same body. IdempotencyKey never fails.
+// same body. IdempotencyKey never fails; a nil Event's key is "".
 func (e *Event) IdempotencyKey() string {
+	if e == nil {
+		return ""
+	}
 	parts := []string{e.WebhookID, string(e.Trigger)}
 	if rest, ok := e.keyParts(); ok {
 		return strings.Join(append(parts, rest...), ":")
