@@ -16,7 +16,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
-	"syscall"
 	"testing"
 	"time"
 
@@ -136,13 +135,13 @@ func sweepReadOnly(f *FileStore) (writable func()) {
 	readOnly := true
 	f.removeFile = func(name string) error {
 		if readOnly {
-			return &fs.PathError{Op: "remove", Path: name, Err: syscall.EROFS}
+			return &fs.PathError{Op: "remove", Path: name, Err: errReadOnlyFS}
 		}
 		return os.Remove(name)
 	}
 	f.failStep = func(step string) error {
 		if readOnly && step == "replace the file" {
-			return &os.LinkError{Op: "rename", Err: syscall.EROFS}
+			return &os.LinkError{Op: "rename", Err: errReadOnlyFS}
 		}
 		return nil
 	}
@@ -194,7 +193,7 @@ func TestFileStore_SweepRetriedAfterTheChange(t *testing.T) {
 	f.removeFile = func(name string) error {
 		if failures > 0 {
 			failures--
-			return &fs.PathError{Op: "remove", Path: name, Err: syscall.EROFS}
+			return &fs.PathError{Op: "remove", Path: name, Err: errReadOnlyFS}
 		}
 		return os.Remove(name)
 	}
