@@ -67,9 +67,9 @@ func TestState_RefreshAndForcedLogoutGiveWay(t *testing.T) {
 	require.Same(t, a, s.restore(a))
 	assert.Same(t, a, s.restore(stateSession("b")), "a second restore replaced the session")
 
-	tr, ok := s.claimIfCurrent(opRefresh, stateSession("a"))
+	_, ok := s.claimIfCurrent(opRefresh, stateSession("a"))
 	assert.False(t, ok, "a refresh of a session that is not current took the gate")
-	tr, ok = s.claimIfCurrent(opRefresh, a)
+	tr, ok := s.claimIfCurrent(opRefresh, a)
 	require.True(t, ok)
 	_, e := s.claim(opLogin)
 	require.NotNil(t, e)
