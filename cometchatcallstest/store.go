@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -26,6 +27,9 @@ type store struct {
 	users  map[string]*userRecord
 	tokens map[string]string // auth token → uid
 	calls  callTokens        // call tokens issued (calls.go)
+	// userBytes is the JSON size of the users clients created and did not
+	// delete for good (see maxUsersJSON).
+	userBytes int
 }
 
 type userRecord struct {
@@ -33,6 +37,7 @@ type userRecord struct {
 	updatedAt     int64
 	deactivatedAt int64
 	tokens        []tokenRecord // oldest first
+	jsonBytes     int           // counted in store.userBytes
 }
 
 type tokenRecord struct {
@@ -120,6 +125,19 @@ func ownCopy(u cometchatcalls.User) (cometchatcalls.User, *apiError) {
 	return u, nil
 }
 
+// The users clients can make the emulator keep are bounded, so that its
+// memory stays bounded whatever they send (with the call tokens and the
+// request log, under about 256 MB): at most maxUsers users, each at most
+// maxUserBytes of JSON, all of them at most maxUsersJSON. The last bound
+// is the one that counts for memory: metadata of many tiny keys takes
+// about twelve times its JSON size as a map. These are the emulator's
+// limits, not CometChat's.
+const (
+	maxUsers     = 10000
+	maxUserBytes = 4 << 10
+	maxUsersJSON = 4 << 20
+)
+
 // create adds a user; with withToken it also issues an auth token.
 func (st *store) create(u cometchatcalls.User, withToken bool) (userView, string, *apiError) {
 	if e := checkNewUser(u); e != nil {
@@ -129,10 +147,20 @@ func (st *store) create(u cometchatcalls.User, withToken bool) (userView, string
 	if e != nil {
 		return userView{}, "", e
 	}
+	b, _ := json.Marshal(u)
+	if len(b) > maxUserBytes {
+		return userView{}, "", errBadRequest(map[string]string{"metadata": fmt.Sprintf("The emulator keeps at most %d bytes of JSON a user.", maxUserBytes)},
+			"Failed to validate the data sent with the request: the user is %d bytes of JSON, more than the emulator's %d.", len(b), maxUserBytes)
+	}
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	if _, ok := st.users[u.UID]; ok { // deactivated users keep their uid
 		return userView{}, "", errUIDAlreadyExists(u.UID)
+	}
+	if len(st.users) >= maxUsers || st.userBytes+len(b) > maxUsersJSON {
+		return userView{}, "", errBadRequest(map[string]string{"uid": fmt.Sprintf(
+			"The emulator keeps at most %d users and %d bytes of their JSON; delete some for good first.", maxUsers, maxUsersJSON)},
+			"Failed to validate the data sent with the request: the emulator keeps as many users as it can.")
 	}
 	now := st.now().Unix()
 	if u.Role == "" {
@@ -144,8 +172,9 @@ func (st *store) create(u cometchatcalls.User, withToken bool) (userView, string
 	if u.CreatedAt == 0 {
 		u.CreatedAt = now
 	}
-	rec := &userRecord{user: u, updatedAt: now}
+	rec := &userRecord{user: u, updatedAt: now, jsonBytes: len(b)}
 	st.users[u.UID] = rec
+	st.userBytes += len(b)
 	token := ""
 	if withToken {
 		token = st.issueLocked(rec).token
@@ -213,6 +242,7 @@ func (st *store) remove(uid string, permanent bool) *apiError {
 	st.flushLocked(rec)
 	if permanent {
 		delete(st.users, uid)
+		st.userBytes -= rec.jsonBytes
 		return nil
 	}
 	now := st.now().Unix()

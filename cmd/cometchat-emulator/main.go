@@ -42,8 +42,9 @@
 // within 30 s, an answer must be read within 30 s, and a connection idle
 // for a minute is closed. Its memory stays bounded (under about 200 MB
 // whatever clients send, measured): a call's sessionId has at most 255
-// bytes, it remembers the newest 100,000 call tokens, and its request
-// log keeps the newest 10,000 requests within about 32 MiB. Unless
+// bytes, it remembers the newest 100,000 call tokens, it keeps at most
+// 10,000 users (4 KiB of JSON each, 4 MiB in all), and its request log
+// keeps the newest 10,000 requests within about 32 MiB. Unless
 // GOMEMLIMIT says otherwise, the Go runtime is asked to keep the heap
 // under 192 MiB (a soft limit: it collects garbage sooner, never fails).
 //
