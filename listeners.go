@@ -11,7 +11,8 @@ import (
 // when another call on the same Client is delivering events at that moment,
 // it delivers this call's events too, in order, possibly just after this
 // method returned. Events come in the order the session changed: after the
-// last event a listener heard, the session is what that event says.
+// last event a listener heard, the session is what that event says. A
+// listener hears the changes made after it was added.
 //
 // A listener may add or remove listeners and call the Client (Logout,
 // Close, …) or the package-level Init; the events those calls cause are
