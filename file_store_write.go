@@ -23,7 +23,7 @@ func (f *FileStore) write(file string, doc *fileDoc) (err error) {
 		return f.fileError("the sessions would take more than 1 MiB; not saved", nil)
 	}
 	dir := filepath.Dir(file)
-	tmp, err := os.CreateTemp(dir, filepath.Base(file)+".tmp-*")
+	tmp, err := os.CreateTemp(dir, tempPrefix(file)+"*") // the name sweepTemps recognises
 	if err != nil {
 		return f.fileError("cannot create a temporary file: "+pathErrorText(err), err)
 	}
