@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
+	"fmt"
 	"io"
 
 	"github.com/cometchat-go/cometchatcalls"
@@ -133,12 +135,21 @@ Prints "Logged out NAME (UID)"; with -json, the user who was logged in.`,
 		examples: []string{"cometchatcalls logout"},
 		setup: func(*flag.FlagSet) action {
 			return func(ctx context.Context, c *cli, _ []string) error {
-				cl, _, err := c.client()
+				cl, cfg, err := c.client()
 				if err != nil {
 					return err
 				}
 				defer cl.Close()
 				u, err := loggedIn(ctx, cl)
+				if errors.Is(err, cometchatcalls.ErrSessionStore) {
+					// An unreadable session file ends here too: FileStore's
+					// Delete moves it aside (it may hold a token nobody can
+					// revoke now, which the error says).
+					if derr := cometchatcalls.NewFileStore(cfg.sessionFile).Delete(ctx, cfg.appID); derr == nil {
+						fmt.Fprintln(c.stderr, "cometchatcalls: the session file was unreadable and has been moved aside; no token was revoked")
+					}
+					return err
+				}
 				if err != nil {
 					return err
 				}

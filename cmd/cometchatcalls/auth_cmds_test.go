@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"path/filepath"
 	"runtime"
 	"testing"
 
@@ -171,4 +172,21 @@ func TestCallToken_WithAnAuthTokenFromStdin(t *testing.T) {
 	require.True(t, found)
 	assert.Equal(t, "cometchat-uid-5", uid)
 	assert.Equal(t, exitAuth, runCLI(t, "", "whoami").code, "the session is not touched")
+}
+
+// TestLogout_UnreadableSessionFileStillEnds: logout moves a corrupt
+// session file aside (the local session always ends) and says that no
+// token was revoked.
+func TestLogout_UnreadableSessionFileStillEnds(t *testing.T) {
+	w := newWorld(t)
+	ok(t, "", "login", "-uid", "cometchat-uid-1")
+	require.NoError(t, os.WriteFile(w.sessionFile(), []byte("garbage{"), 0o600))
+	r := runCLI(t, "", "logout")
+	assert.Equal(t, exitFailure, r.code)
+	assert.Contains(t, r.stderr, "ERROR_SESSION_STORE")
+	assert.Contains(t, r.stderr, "moved aside; no token was revoked")
+	aside, err := filepath.Glob(w.sessionFile() + ".corrupt-*")
+	require.NoError(t, err)
+	assert.Len(t, aside, 1)
+	assert.Equal(t, exitAuth, runCLI(t, "", "whoami").code, "the session did not end")
 }

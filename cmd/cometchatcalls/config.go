@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -144,7 +145,18 @@ func (c *cli) authKey(ctx context.Context, cfg *config, fromStdin bool) (string,
 func (cfg *config) describe() string {
 	where := "CometChat"
 	if cfg.emulatorURL != "" {
-		where = "the emulator at " + cfg.emulatorURL
+		where = "the emulator at " + withoutSecrets(cfg.emulatorURL)
 	}
 	return fmt.Sprintf("app %s in region %s on %s, session file %s", cfg.appID, cfg.region, where, cfg.sessionFile)
+}
+
+// withoutSecrets is a base URL as a debug line may show it: scheme, host
+// and path, without user info, query or fragment, which could hold a
+// credential (the SDK refuses such a URL, but only after the line).
+func withoutSecrets(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(an unparsable URL)"
+	}
+	return clean((&url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path}).String())
 }

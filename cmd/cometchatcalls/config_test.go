@@ -60,3 +60,15 @@ func TestDefaultSessionFile_RefusesAppIDsThatNameOtherDirectories(t *testing.T) 
 		assert.False(t, strings.Contains(err.Error(), "\n"), "%q", id)
 	}
 }
+
+// TestDebug_NeverShowsCredentialsOfTheEmulatorURL: -debug describes the
+// emulator URL without its user info or query, even when the SDK then
+// refuses the URL.
+func TestDebug_NeverShowsCredentialsOfTheEmulatorURL(t *testing.T) {
+	isolate(t, filepath.Join(t.TempDir(), "config"))
+	r := runCLI(t, "", "-debug", "-emulator-url", "http://u:PASSWORDX@127.0.0.1:1/x?key=SECRETQ", "whoami")
+	assert.NotEqual(t, exitOK, r.code)
+	assert.Contains(t, r.stderr, "http://127.0.0.1:1/x")
+	assert.NotContains(t, r.stdout+r.stderr, "PASSWORDX")
+	assert.NotContains(t, r.stdout+r.stderr, "SECRETQ")
+}

@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"os"
 	"runtime"
+	"time"
 
 	"github.com/cometchat-go/cometchatcalls"
 )
@@ -74,7 +75,9 @@ With -json, [{"check":…,"ok":…,"detail":…,"error":…}].`,
 // errDoctorFailed makes doctor exit 1 after its report, which said why.
 var errDoctorFailed = errors.New("some checks failed")
 
-// doctor runs the checks that its configuration allows.
+// doctor runs the checks that its configuration allows: the local one
+// first, then the network ones in the order they are reported, each with an equal share of the time
+// left, so that a host that never answers cannot spend the others' time.
 func doctor(ctx context.Context, c *cli, cfg *config) ([]checkResult, error) {
 	// A client without a session store: the checks must not touch the
 	// session, and the probes must not be retried into the timeout.
@@ -84,33 +87,53 @@ func doctor(ctx context.Context, c *cli, cfg *config) ([]checkResult, error) {
 		return nil, err
 	}
 	defer cl.Close()
+	// Local, so checked before the network can use up the time; reported
+	// last, after the checks of what it depends on.
+	session := checkSessionFile(ctx, cfg)
 	var results []checkResult
+	var checks []func(context.Context) checkResult
 	for _, h := range hosts(cl) {
-		results = append(results, checkHost(ctx, h.name, h.url))
+		checks = append(checks, func(ctx context.Context) checkResult { return checkHost(ctx, h.name, h.url) })
 	}
-	results = append(results, checkAppID(ctx, cl, cfg))
+	checks = append(checks, func(ctx context.Context) checkResult { return checkAppID(ctx, cl, cfg) })
 	if cfg.apiKey != "" {
-		results = append(results, checkAdminKey(ctx, cfg, opts, "REST API key", cfg.apiKey, func(a *cometchatcalls.AdminClient) error {
-			_, err := a.ListUsers(ctx, &cometchatcalls.ListUsersOptions{PerPage: 1})
-			return err
-		}))
+		checks = append(checks, func(ctx context.Context) checkResult {
+			return checkAdminKey(ctx, cfg, opts, "REST API key", cfg.apiKey, func(a *cometchatcalls.AdminClient) error {
+				_, err := a.ListUsers(ctx, &cometchatcalls.ListUsersOptions{PerPage: 1})
+				return err
+			})
+		})
 	} else {
 		fmt.Fprintf(c.stderr, "REST API key: not checked (%s is not set)\n", envAPIKey)
 	}
 	if cfg.authKey != "" {
-		results = append(results, checkAdminKey(ctx, cfg, opts, "auth key", cfg.authKey, func(a *cometchatcalls.AdminClient) error {
-			// The auth key may create auth tokens: ask for one for a user
-			// that cannot exist, and "no such user" proves the key.
-			_, err := a.CreateAuthToken(ctx, probeUID(), nil)
-			if errors.Is(err, cometchatcalls.ErrUIDNotFound) {
-				return nil
-			}
-			return err
-		}))
+		checks = append(checks, func(ctx context.Context) checkResult {
+			return checkAdminKey(ctx, cfg, opts, "auth key", cfg.authKey, func(a *cometchatcalls.AdminClient) error {
+				// The auth key may create auth tokens: ask for one for a
+				// user that cannot exist, and "no such user" proves the key.
+				_, err := a.CreateAuthToken(ctx, probeUID(), nil)
+				if errors.Is(err, cometchatcalls.ErrUIDNotFound) {
+					return nil
+				}
+				return err
+			})
+		})
 	} else {
 		fmt.Fprintf(c.stderr, "auth key: not checked (%s is not set)\n", envAuthKey)
 	}
-	return append(results, checkSessionFile(ctx, cfg)), nil
+	for i, check := range checks {
+		share := ctx
+		if deadline, ok := ctx.Deadline(); ok {
+			var cancel context.CancelFunc
+			share, cancel = context.WithTimeout(ctx, time.Until(deadline)/time.Duration(len(checks)-i))
+			defer cancel()
+		}
+		results = append(results, check(share))
+	}
+	if errors.Is(ctx.Err(), context.Canceled) {
+		return nil, ctx.Err() // Ctrl-C: no report of checks it cut short
+	}
+	return append(results, session), nil
 }
 
 type host struct{ name, url string }
@@ -256,9 +279,10 @@ func printChecks(w io.Writer, results []checkResult) {
 		if r.Detail != "" {
 			line += " (" + clean(r.Detail) + ")"
 		}
-		fmt.Fprintf(w, "%s: %s: %s\n", line, r.Error.Code, clean(r.Error.Message))
+		// The code, like the message, may come from the server: cleaned.
+		fmt.Fprintf(w, "%s: %s: %s\n", line, clean(r.Error.Code), clean(r.Error.Message))
 		if r.Error.Advice != "" {
-			fmt.Fprintf(w, "    what to do: %s\n", r.Error.Advice)
+			fmt.Fprintf(w, "    what to do: %s\n", clean(r.Error.Advice))
 		}
 	}
 }

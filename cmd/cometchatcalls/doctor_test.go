@@ -2,7 +2,11 @@ package main
 
 import (
 	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
@@ -108,4 +112,43 @@ func TestDoctor_UnreachableHost(t *testing.T) {
 	assert.Equal(t, exitFailure, r.code)
 	assert.Contains(t, r.stdout, "✗ admin host")
 	assert.Contains(t, r.stdout, "ERROR_NETWORK")
+}
+
+// TestDoctor_ServerTextCannotDriveTheTerminal: a server's error code, like
+// its message, reaches the report escaped.
+func TestDoctor_ServerTextCannotDriveTheTerminal(t *testing.T) {
+	isolate(t, filepath.Join(t.TempDir(), "config"))
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusUnauthorized)
+		_, _ = io.WriteString(w, `{"error":{"code":"ERR_\u001b[31mEVIL\u0007","message":"bad \u001b[2J"}}`)
+	}))
+	t.Cleanup(srv.Close)
+	t.Setenv(envEmulatorURL, srv.URL)
+	r := runCLI(t, "", "doctor")
+	assert.Equal(t, exitFailure, r.code)
+	assert.Contains(t, r.stdout, "EVIL")
+	assert.NotContains(t, r.stdout+r.stderr, "\x1b")
+	assert.NotContains(t, r.stdout+r.stderr, "\a")
+}
+
+// TestDoctor_AHostThatNeverAnswersLeavesTimeForTheOthers: each network
+// check gets its share of -timeout, and the local session file check runs
+// whatever the network does.
+func TestDoctor_AHostThatNeverAnswersLeavesTimeForTheOthers(t *testing.T) {
+	w := newWorld(t)
+	ok(t, "", "login", "-uid", "cometchat-uid-1")
+	stuck := make(chan struct{})
+	hung := httptest.NewServer(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+		select {
+		case <-stuck:
+		case <-r.Context().Done():
+		}
+	}))
+	t.Cleanup(func() { close(stuck); hung.Close() })
+	r := runCLI(t, "", "doctor", "-emulator-url", hung.URL, "-session-file", w.sessionFile(), "-timeout", "1s")
+	assert.Equal(t, exitFailure, r.code)
+	assert.Contains(t, r.stdout, "✓ session file")
+	assert.Contains(t, r.stdout, "✗ app ID")
+	assert.NotContains(t, r.stdout, "not started", "a check found no time left")
 }

@@ -80,7 +80,8 @@ func toErrorJSON(err error) *errorJSON {
 // command was doing failed because of that, so the report says so and the
 // code is 130.
 func (c *cli) fail(ctx context.Context, err error) int {
-	if ctx.Err() != nil {
+	var ue *usageError
+	if ctx.Err() != nil && !errors.As(err, &ue) {
 		if c.g.json {
 			writeJSON(c.stderr, map[string]any{"error": errorJSON{Code: "ERROR_INTERRUPTED", Message: "interrupted"}})
 		} else {
@@ -92,7 +93,6 @@ func (c *cli) fail(ctx context.Context, err error) int {
 		writeJSON(c.stderr, map[string]any{"error": toErrorJSON(err)})
 		return exitCode(err)
 	}
-	var ue *usageError
 	var e *cometchatcalls.Error
 	switch {
 	case errors.As(err, &ue):
@@ -182,7 +182,7 @@ func advice(code string) string {
 	case cometchatcalls.CodeInvalidRegion:
 		return "the region is us, eu or in (COMETCHAT_REGION or -region)."
 	case cometchatcalls.CodeAuthTokenNotFound:
-		return "the token was revoked or the user deleted; the session has ended: log in again."
+		return "the auth token was revoked or its user deleted: log in again, or use a fresh token."
 	case cometchatcalls.CodeRESTTokenNotFound:
 		return "this user has no such token: cometchatcalls token list UID."
 	case cometchatcalls.CodeNoUserLoggedIn, cometchatcalls.CodeAuthTokenMissing:

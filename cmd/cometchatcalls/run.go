@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 )
@@ -188,6 +189,8 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 
 // help prints the usage of the tool, a group or a command on stdout.
 func (c *cli) help(topic []string) int {
+	// `help -h` and `help login -h` ask for help too.
+	topic = slices.DeleteFunc(slices.Clone(topic), isHelpFlag)
 	switch {
 	case len(topic) == 0:
 		printMainUsage(c.stdout)
@@ -245,6 +248,9 @@ func (c *cli) stdinSecret(ctx context.Context, what string) (string, error) {
 		return r.s, nil
 	case <-ctx.Done():
 		// The reader goroutine stays blocked on stdin; the process exits.
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return "", fmt.Errorf("no %s arrived on stdin within -timeout (%v): pipe it, or raise -timeout", what, c.g.timeout)
+		}
 		return "", ctx.Err()
 	}
 }

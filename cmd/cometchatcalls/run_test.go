@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"io"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -155,4 +156,32 @@ func TestVersion(t *testing.T) {
 	ok(t, "", "version", "-json").json(t, &v)
 	assert.NotEmpty(t, v.Version)
 	assert.NotEmpty(t, v.Go)
+}
+
+// TestHelp_HelpFlagAfterHelpExitsZero: `help -h` and `help login -h` are
+// help too.
+func TestHelp_HelpFlagAfterHelpExitsZero(t *testing.T) {
+	isolate(t, filepath.Join(t.TempDir(), "config"))
+	assert.Contains(t, ok(t, "", "help", "-h").stdout, "Commands:")
+	assert.Contains(t, ok(t, "", "help", "login", "-h").stdout, "login")
+}
+
+// TestUsageError_IsExit2EvenWhenInterrupted: a usage error is a usage
+// error, whatever happened to the context meanwhile.
+func TestUsageError_IsExit2EvenWhenInterrupted(t *testing.T) {
+	isolate(t, filepath.Join(t.TempDir(), "config"))
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	assert.Equal(t, exitUsage, cliCtx(t, ctx, strings.NewReader(""), "bogus").code)
+}
+
+// TestStdinSecret_TimeoutSaysWhatItWaitedFor: a secret that does not
+// arrive within -timeout fails with a message naming it.
+func TestStdinSecret_TimeoutSaysWhatItWaitedFor(t *testing.T) {
+	newWorld(t)
+	never, w := io.Pipe()
+	t.Cleanup(func() { _ = w.Close() })
+	r := cliCtx(t, context.Background(), never, "login", "-with-token", "-timeout", "100ms")
+	assert.Equal(t, exitFailure, r.code)
+	assert.Contains(t, r.stderr, "no auth token arrived on stdin within -timeout")
 }
