@@ -273,17 +273,6 @@ const (
 	maxTokenPages = 1000
 )
 
-// tokenPage is the answer of GET /users/{uid}/auth_tokens: a list envelope.
-type tokenPage struct {
-	envelope[[]authTokenData]
-	Meta struct {
-		Pagination *struct {
-			CurrentPage int `json:"current_page"`
-			TotalPages  int `json:"total_pages"`
-		} `json:"pagination"`
-	} `json:"meta"`
-}
-
 // ListAuthTokens returns every auth token of the user uid, following
 // every page of CometChat's list (100 tokens a page). Tokens created or
 // revoked while it runs may be missed; none is listed twice.
@@ -307,20 +296,13 @@ func (a *AdminClient) ListAuthTokens(ctx context.Context, uid string) ([]AuthTok
 		query := url.Values{"perPage": {strconv.Itoa(tokensPerPage)}, "page": {strconv.Itoa(page)}}.Encode()
 		req := a.request(http.MethodGet, tokensPath(uid), nil, received...) // a later page's error may quote them
 		req.query = query
-		var env *tokenPage
-		if e := doEnvelope(ctx, a.t, req, func() envelopeView { env = &tokenPage{}; return env }); e != nil {
+		var env *listPage[authTokenData]
+		if e := doEnvelope(ctx, a.t, req, func() envelopeView { env = &listPage[authTokenData]{}; return env }); e != nil {
 			return nil, e
 		}
-		p := env.Meta.Pagination
-		switch {
-		case p == nil:
-			return nil, invalidResponse(http.StatusOK, "the token list has no meta.pagination", nil)
-		case p.CurrentPage != page:
-			return nil, invalidResponse(http.StatusOK, fmt.Sprintf("asked for page %d of the token list, got page %d", page, p.CurrentPage), nil)
-		case p.TotalPages < 0 || p.TotalPages > maxTokenPages:
-			return nil, invalidResponse(http.StatusOK, fmt.Sprintf("the token list claims %d pages", p.TotalPages), nil)
-		case p.TotalPages == 0 && len(*env.Data) > 0:
-			return nil, invalidResponse(http.StatusOK, "the token list claims no pages but holds tokens", nil)
+		p, e := env.checked("token list", page, maxTokenPages)
+		if e != nil {
+			return nil, e
 		}
 		for _, d := range *env.Data {
 			tok, e := d.authToken(uid)

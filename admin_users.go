@@ -37,19 +37,6 @@ type UserPage struct {
 	TotalPages int `json:"totalPages"`
 }
 
-// userListPage is the answer of GET /users: a list envelope.
-type userListPage struct {
-	envelope[[]User]
-	Meta struct {
-		Pagination *struct {
-			Total       int `json:"total"`
-			PerPage     int `json:"per_page"`
-			CurrentPage int `json:"current_page"`
-			TotalPages  int `json:"total_pages"`
-		} `json:"pagination"`
-	} `json:"meta"`
-}
-
 // ListUsers returns one page of the app's users (GET /users), in the
 // server's order. Unlike ListAuthTokens it does not follow the pages: an
 // app may have millions of users, so the caller asks for the next page
@@ -78,18 +65,13 @@ func (a *AdminClient) ListUsers(ctx context.Context, opts *ListUsersOptions) (*U
 	}
 	req := a.request(http.MethodGet, "/users", nil)
 	req.query = url.Values{"perPage": {strconv.Itoa(o.PerPage)}, "page": {strconv.Itoa(o.Page)}}.Encode()
-	var env *userListPage
-	if e := doEnvelope(ctx, a.t, req, func() envelopeView { env = &userListPage{}; return env }); e != nil {
+	var env *listPage[User]
+	if e := doEnvelope(ctx, a.t, req, func() envelopeView { env = &listPage[User]{}; return env }); e != nil {
 		return nil, e
 	}
-	p := env.Meta.Pagination
-	switch {
-	case p == nil:
-		return nil, invalidResponse(http.StatusOK, "the user list has no meta.pagination", nil)
-	case p.CurrentPage != o.Page:
-		return nil, invalidResponse(http.StatusOK, fmt.Sprintf("asked for page %d of the user list, got page %d", o.Page, p.CurrentPage), nil)
-	case p.TotalPages < 0 || p.Total < 0:
-		return nil, invalidResponse(http.StatusOK, "the user list claims a negative size", nil)
+	p, e := env.checked("user list", o.Page, 0) // one page is read: no bound needed
+	if e != nil {
+		return nil, e
 	}
 	users := *env.Data
 	if users == nil {
