@@ -31,9 +31,11 @@ const truncatedMarker = "…[truncated by the emulator's request log]"
 // log keeps the newest 10,000 requests, fewer when they are large: it
 // holds about 32 MiB at most.
 //
-// The values of the credential headers (apiKey, authToken, callToken and
-// Authorization, any case) are masked: "****" followed by the last four
-// characters for a value of 12 characters or more, else "****". So is the
+// The values of the credential headers (apiKey, authToken and callToken,
+// any case) are masked: "****" followed by the last four characters for a
+// value of 12 characters or more, else "****". Authorization keeps only its
+// scheme ("Basic ****"): the end of a Basic value is the end of the
+// password, base64-encoded. So is the
 // token in the path of /admin/v3.0/users/{uid}/auth_tokens/{authToken}
 // (Path and RawPath). Credential tells which credential was sent without
 // revealing it.
@@ -188,11 +190,15 @@ func (s *Server) authTokenCredential(h http.Header) string {
 // maskHeader returns a copy of h with credential values masked.
 func maskHeader(h http.Header) http.Header {
 	c := h.Clone()
-	for _, name := range []string{headerAPIKey, headerAuthToken, headerCallToken, "Authorization"} {
+	for _, name := range []string{headerAPIKey, headerAuthToken, headerCallToken} {
 		key := http.CanonicalHeaderKey(name)
 		for i, v := range c[key] {
 			c[key][i] = mask(v)
 		}
+	}
+	for i, v := range c["Authorization"] {
+		scheme, _, _ := strings.Cut(v, " ")
+		c["Authorization"][i] = scheme + " ****"
 	}
 	return c
 }

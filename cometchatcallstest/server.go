@@ -196,6 +196,7 @@ func (s *Server) Close() {
 // It returns ctx's error when ctx ended the wait.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.beginClose()
+	s.webhooks.stop() // a simulation requested over HTTP ends now, not after its deliveries
 	err := s.srv.Shutdown(ctx)
 	s.Close()
 	if errors.Is(err, http.ErrServerClosed) {

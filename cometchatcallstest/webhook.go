@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Webhook is a webhook the emulator delivers call-session events to, as
@@ -22,7 +23,10 @@ type Webhook struct {
 	// ID is sent as the payload's "webhook"; empty: the emulator assigns
 	// one ("webhook-1", "webhook-2", …) distinct from the others.
 	ID string
-	// URL is where events are POSTed: an absolute http or https URL.
+	// URL is where events are POSTed: an absolute http or https URL. It is
+	// not treated as a secret (it shows in Deliveries, their errors and the
+	// standalone emulator's banner): credentials go in Username and
+	// Password, not in the URL's user info (refused) or query.
 	URL string
 	// Username and Password, when Username is set, are sent as Basic auth,
 	// as CometChat does for a webhook with "use basic auth" on. Both or
@@ -75,6 +79,8 @@ func checkWebhooks(hooks []Webhook) error {
 			return fmt.Errorf("%s: put the credentials in Username and Password, not in the URL", name)
 		case (w.Username == "") != (w.Password == ""):
 			return fmt.Errorf("%s: set both Username and Password, or neither", name)
+		case utf8.RuneCountInString(w.Username) > 50 || utf8.RuneCountInString(w.Password) > 100:
+			return fmt.Errorf("%s: CometChat allows at most 50 characters of username and 100 of password", name)
 		case strings.Contains(w.Username, ":"):
 			return fmt.Errorf("%s: the username contains a colon, which Basic auth cannot carry", name)
 		case w.Triggers != nil && len(w.Triggers) == 0:
@@ -184,8 +190,12 @@ func checkSimulation(sessionID string, participants []string) error {
 	switch {
 	case strings.TrimSpace(sessionID) == "":
 		return errors.New("cometchatcallstest: the session ID is empty")
+	case len(sessionID) > maxSessionIDLength:
+		return fmt.Errorf("cometchatcallstest: the session ID is longer than %d bytes", maxSessionIDLength)
 	case len(participants) == 0:
 		return errors.New("cometchatcallstest: a call session needs at least one participant")
+	case len(participants) > maxSimulatedParticipants:
+		return fmt.Errorf("cometchatcallstest: a simulated call session has at most %d participants", maxSimulatedParticipants)
 	case slices.ContainsFunc(participants, func(p string) bool { return strings.TrimSpace(p) == "" }):
 		return errors.New("cometchatcallstest: a participant's name is empty")
 	}

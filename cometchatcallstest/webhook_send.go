@@ -3,6 +3,7 @@ package cometchatcallstest
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"slices"
@@ -17,6 +18,16 @@ const webhookAttemptTimeout = 2 * time.Second
 // long-running cmd/cometchat-emulator.
 const maxDeliveries = 10000
 
+// maxPendingRetries bounds the deliveries waiting to be retried (a
+// goroutine and a body each), so that a receiver that fails everything
+// cannot make the emulator hold an unbounded backlog. A delivery that
+// fails beyond it is not retried; its Delivery says so.
+const maxPendingRetries = 1000
+
+// errRetryBacklog is the Err of a failed first attempt that was not queued
+// for retry because maxPendingRetries deliveries already wait.
+var errRetryBacklog = errors.New("cometchatcallstest: not retried: 1000 deliveries already wait to be retried")
+
 // webhookSender delivers webhook events and owns everything that takes:
 // the HTTP transport, the delivery log, and the goroutines that retry in
 // the background, which close cancels and waits for.
@@ -28,10 +39,11 @@ type webhookSender struct {
 	ctx       context.Context // cancelled by close: ends attempts and retry waits
 	cancel    context.CancelFunc
 
-	mu     sync.Mutex // guards the fields below
-	closed bool
-	log    []Delivery
-	work   sync.WaitGroup // simulations and retry goroutines; Add only under mu while !closed
+	mu      sync.Mutex // guards the fields below
+	closed  bool
+	log     []Delivery
+	pending int            // retry goroutines running
+	work    sync.WaitGroup // simulations and retry goroutines; Add only under mu while !closed
 }
 
 func newWebhookSender(hooks []Webhook) *webhookSender {
@@ -62,6 +74,10 @@ func (ws *webhookSender) enter() bool {
 	ws.work.Add(1)
 	return true
 }
+
+// stop ends every attempt and retry without waiting for them: a graceful
+// Shutdown must not wait out deliveries to a slow receiver.
+func (ws *webhookSender) stop() { ws.cancel() }
 
 // close ends every attempt and retry, waits for them, and closes the
 // transport's connections. It may be called more than once.
@@ -103,19 +119,33 @@ type outgoing struct {
 func (ws *webhookSender) deliver(ctx context.Context, o outgoing) Delivery {
 	d := ws.attempt(ctx, o, 1)
 	if !succeeded(d) && o.hook.RetryOnFailure && len(o.hook.RetryDelays) > 0 && ctx.Err() == nil {
-		ws.retryLater(o)
+		if !ws.retryLater(o) && ws.ctx.Err() == nil {
+			ws.record(Delivery{WebhookID: o.hook.ID, Trigger: o.trigger, URL: o.hook.URL, Attempt: 2, Err: errRetryBacklog})
+		}
 	}
 	return d
 }
 
 // retryLater retries o after each of its webhook's delays until an
-// attempt succeeds, the delays run out or the sender closes.
-func (ws *webhookSender) retryLater(o outgoing) {
-	if !ws.enter() {
-		return
+// attempt succeeds, the delays run out or the sender closes. It reports
+// false, starting nothing, once the sender is closed or
+// maxPendingRetries deliveries already wait.
+func (ws *webhookSender) retryLater(o outgoing) bool {
+	ws.mu.Lock()
+	if ws.closed || ws.pending >= maxPendingRetries {
+		ws.mu.Unlock()
+		return false
 	}
+	ws.pending++
+	ws.work.Add(1)
+	ws.mu.Unlock()
 	go func() {
-		defer ws.work.Done()
+		defer func() {
+			ws.mu.Lock()
+			ws.pending--
+			ws.mu.Unlock()
+			ws.work.Done()
+		}()
 		for i, delay := range o.hook.RetryDelays {
 			t := time.NewTimer(delay)
 			select {
@@ -129,6 +159,7 @@ func (ws *webhookSender) retryLater(o outgoing) {
 			}
 		}
 	}()
+	return true
 }
 
 func succeeded(d Delivery) bool { return d.Err == nil && d.Status >= 200 && d.Status < 300 }

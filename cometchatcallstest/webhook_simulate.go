@@ -15,6 +15,11 @@ import (
 // timestamp lies in the future.
 const simulatedLength = 5 * time.Minute
 
+// maxSimulatedParticipants bounds a simulated session: its participants
+// join and leave one second apart within simulatedLength (so at most 150
+// fit), and each costs two deliveries per webhook.
+const maxSimulatedParticipants = 100
+
 // SimulateCallSession plays a call session that has just ended: sessionID
 // started simulatedLength (5 minutes) ago on the server's clock, the
 // participants (display names; CometChat sends no UIDs) joined one second
@@ -31,9 +36,18 @@ const simulatedLength = 5 * time.Minute
 // SimulateCallSession returns once every first attempt is done; retries
 // (Webhook.RetryOnFailure) go on in the background until they succeed, run
 // out or Close ends them. A failed delivery is not an error: it is in
-// Deliveries. The error is for bad input (an empty session ID or name, no
-// participant), no webhook registered, a closed server, or ctx done, in
-// which case it wraps ctx.Err() and the remaining events are not sent.
+// Deliveries. At most 1,000 deliveries wait to be retried at a time; a
+// failure beyond that is not retried, and its Delivery says so. The error
+// is for bad input (an empty session ID or name, a session ID over 255
+// bytes, no participant or more than 100), no webhook registered, a closed
+// server, or ctx done, in which case it wraps ctx.Err() and the remaining
+// events are not sent.
+//
+// Over HTTP (POST /emulator/simulate-call-session) the answer waits for
+// the first attempts too: up to 2 s per event and webhook with a receiver
+// that does not answer, longer than cmd/cometchat-emulator's 30 s write
+// timeout for more than a few participants. Shutdown and Close cut such a
+// simulation short.
 func (s *Server) SimulateCallSession(ctx context.Context, sessionID string, participants ...string) error {
 	_, err := s.simulateCallSession(ctx, sessionID, participants)
 	return err
@@ -45,9 +59,15 @@ func (s *Server) Deliveries() []Delivery { return s.webhooks.deliveries() }
 
 var errSimulationClosed = errors.New("cometchatcallstest: the server is closed")
 
+// simulationError is SimulateCallSession's error for bad input.
+type simulationError struct{ err error }
+
+func (e *simulationError) Error() string { return e.err.Error() }
+func (e *simulationError) Unwrap() error { return e.err }
+
 func (s *Server) simulateCallSession(ctx context.Context, sessionID string, participants []string) ([]Delivery, error) {
 	if err := checkSimulation(sessionID, participants); err != nil {
-		return nil, err
+		return nil, &simulationError{err}
 	}
 	if len(s.webhooks.hooks) == 0 {
 		return nil, errNoWebhook
@@ -161,11 +181,11 @@ func (s *Server) simulateRoute(w http.ResponseWriter, r *http.Request) *apiError
 	if e := decodeBody(r, &b); e != nil {
 		return e
 	}
-	if err := checkSimulation(b.SessionID, b.Participants); err != nil {
-		return errBadRequest(nil, "%v.", err)
-	}
 	ds, err := s.simulateCallSession(r.Context(), b.SessionID, b.Participants)
+	var bad *simulationError
 	switch {
+	case errors.As(err, &bad):
+		return errBadRequest(nil, "%v.", err)
 	case errors.Is(err, errNoWebhook):
 		return newAPIError(http.StatusConflict, "ERR_NO_WEBHOOK", "%v.", err)
 	case err != nil:

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -137,6 +138,12 @@ func TestSimulateCallSession_RefusesBadInput(t *testing.T) {
 	assert.Error(t, srv.SimulateCallSession(ctx, " ", "Ann"))
 	assert.Error(t, srv.SimulateCallSession(ctx, "s1"))
 	assert.Error(t, srv.SimulateCallSession(ctx, "s1", "Ann", ""))
+	assert.ErrorContains(t, srv.SimulateCallSession(ctx, strings.Repeat("s", 256), "Ann"), "255 bytes")
+	many := make([]string, 101)
+	for i := range many {
+		many[i] = fmt.Sprintf("P%d", i)
+	}
+	assert.ErrorContains(t, srv.SimulateCallSession(ctx, "s1", many...), "at most 100 participants")
 	assert.Empty(t, hr.requests())
 	assert.Empty(t, srv.Deliveries())
 

@@ -39,7 +39,7 @@ func Handler(v *Verifier, fn func(ctx context.Context, e *Event) error) http.Han
 			w.Header().Set("WWW-Authenticate", `Basic realm="webhook", charset="UTF-8"`)
 			answer(w, http.StatusUnauthorized)
 			return
-		case errors.Is(err, errTooLarge):
+		case errors.Is(err, ErrTooLarge):
 			answer(w, http.StatusRequestEntityTooLarge)
 			return
 		case err != nil:

@@ -206,3 +206,17 @@ func (s *syncBuffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+// TestHandler_BehindMaxBytesHandlerIs413: a body that an
+// http.MaxBytesHandler in front cut short is too large, not invalid.
+func TestHandler_BehindMaxBytesHandlerIs413(t *testing.T) {
+	v, err := webhook.NewVerifier("user", "pass")
+	require.NoError(t, err)
+	h := http.MaxBytesHandler(webhook.Handler(v, func(context.Context, *webhook.Event) error { return nil }), 16)
+	r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(`{"trigger":"meeting_ended","data":{"sessionId":"s"}}`))
+	r.ContentLength = -1 // unknown, as with chunked encoding: the cut happens while reading
+	r.SetBasicAuth("user", "pass")
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	assert.Equal(t, http.StatusRequestEntityTooLarge, w.Code)
+}

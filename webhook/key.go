@@ -18,8 +18,10 @@ import (
 // (recording_generated), and webhook + trigger + data.call.id +
 // data.call.sentAt for the ringing triggers. Participant events add the
 // occupant's name: the documented key alone is the same for two people who
-// join or leave in the same second, and would drop one of them. A
-// timestamp counts the same whether it came as a number or a string.
+// join or leave in the same second, and would drop one of them. An
+// integer timestamp counts the same whether it came as a number or a
+// string. A ":" or a backslash inside a part is escaped with a backslash,
+// so that no two different events join to the same key.
 //
 // For any other trigger (transcription_generated, unknown ones), or when
 // the data lacks a part of the key, the key is webhook + trigger + a
@@ -31,10 +33,18 @@ func (e *Event) IdempotencyKey() string {
 	}
 	parts := []string{e.WebhookID, string(e.Trigger)}
 	if rest, ok := e.keyParts(); ok {
-		return strings.Join(append(parts, rest...), ":")
+		parts = append(parts, rest...)
+	} else {
+		parts = append(parts, e.dataHash())
 	}
-	return strings.Join(append(parts, e.dataHash()), ":")
+	for i, p := range parts {
+		parts[i] = keyEscaper.Replace(p)
+	}
+	return strings.Join(parts, ":")
 }
+
+// keyEscaper escapes the separator and the escape character in a part.
+var keyEscaper = strings.NewReplacer(`\`, `\\`, ":", `\:`)
 
 // keyParts returns the documented parts of e's key after the trigger; ok
 // is false when the trigger has no documented key or a part is missing.

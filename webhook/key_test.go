@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/cometchat-go/cometchatcalls/webhook"
 )
@@ -80,4 +81,17 @@ func TestIdempotencyKey_FallbackIsStable(t *testing.T) {
 	assert.Regexp(t, `^w:meeting_started:[0-9a-f]{64}$`, unreadable.IdempotencyKey())
 	noData := parse(t, `{"trigger":"meeting_started","webhook":"w"}`)
 	assert.Regexp(t, `^w:meeting_started:[0-9a-f]{64}$`, noData.IdempotencyKey())
+}
+
+// TestIdempotencyKey_PartsCannotRunTogether: a ":" inside a part is
+// escaped, so two different joins never share a key.
+func TestIdempotencyKey_PartsCannotRunTogether(t *testing.T) {
+	a, err := webhook.ParseEvent([]byte(`{"trigger":"meeting_participant_joined","webhook":"w",` +
+		`"data":{"sessionId":"s:1","occupant":{"name":"x","joined_at":2}}}`))
+	require.NoError(t, err)
+	b, err := webhook.ParseEvent([]byte(`{"trigger":"meeting_participant_joined","webhook":"w",` +
+		`"data":{"sessionId":"s","occupant":{"name":"2:x","joined_at":1}}}`))
+	require.NoError(t, err)
+	assert.NotEqual(t, a.IdempotencyKey(), b.IdempotencyKey())
+	assert.Equal(t, `w:meeting_participant_joined:s\:1:2:x`, a.IdempotencyKey())
 }

@@ -22,9 +22,10 @@ const (
 	maxPassword = 100
 )
 
-// errTooLarge is the cause of Parse's error for a body over MaxBodyBytes,
-// which Handler answers with 413.
-var errTooLarge = fmt.Errorf("%w: the body is larger than %d bytes", ErrInvalidPayload, MaxBodyBytes)
+// ErrTooLarge is Parse's error for a body over MaxBodyBytes (also when an
+// http.MaxBytesHandler in front of it cut the body shorter), which Handler
+// answers with 413. errors.Is(err, ErrInvalidPayload) holds for it too.
+var ErrTooLarge = fmt.Errorf("%w: the body is larger than %d bytes", ErrInvalidPayload, MaxBodyBytes)
 
 // Verifier checks the Basic auth credentials of webhook requests. It is
 // immutable and safe for concurrent use.
@@ -86,7 +87,7 @@ func (v *Verifier) Verify(r *http.Request) error {
 // Parse verifies r (see Verify), reads its body, at most MaxBodyBytes of
 // it, and parses it (see ParseEvent). It does not check the method. Its
 // errors wrap ErrUnauthorized or ErrInvalidPayload; a body over
-// MaxBodyBytes is ErrInvalidPayload too. Parse reads nothing when the
+// MaxBodyBytes is ErrTooLarge, which wraps ErrInvalidPayload. Parse reads nothing when the
 // credentials are wrong.
 func (v *Verifier) Parse(r *http.Request) (*Event, error) {
 	if err := v.Verify(r); err != nil {
@@ -99,20 +100,23 @@ func (v *Verifier) Parse(r *http.Request) (*Event, error) {
 	return ParseEvent(body)
 }
 
-// readBody reads r's body up to MaxBodyBytes; one byte more is errTooLarge.
+// readBody reads r's body up to MaxBodyBytes; one byte more is ErrTooLarge.
 func readBody(r *http.Request) ([]byte, error) {
 	if r.ContentLength > MaxBodyBytes {
-		return nil, errTooLarge
+		return nil, ErrTooLarge
 	}
 	if r.Body == nil {
 		return nil, nil
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, MaxBodyBytes+1))
+	var tooLarge *http.MaxBytesError
 	switch {
+	case errors.As(err, &tooLarge):
+		return nil, ErrTooLarge
 	case err != nil:
 		return nil, fmt.Errorf("%w: reading the body failed", ErrInvalidPayload)
 	case len(body) > MaxBodyBytes:
-		return nil, errTooLarge
+		return nil, ErrTooLarge
 	}
 	return body, nil
 }
