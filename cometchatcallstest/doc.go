@@ -73,7 +73,9 @@
 //     documents none, and its SDKs send a group's GUID (at most 100
 //     characters) or a short ID the Chat SDK generates.
 //   - The emulator's memory stays bounded whatever clients send: it keeps
-//     the newest 100,000 call tokens; at most 10,000 users, each at most
+//     the newest 100,000 call tokens; at most 100,000 auth tokens (a
+//     forced token beyond them is ERR_BAD_REQUEST unless it replaces one
+//     of its user's); at most 10,000 users, each at most
 //     4 KiB of JSON and 4 MiB in all (beyond that, creating a user is
 //     ERR_BAD_REQUEST until some are deleted for good); and the request
 //     log (Requests) keeps the newest 10,000 requests within about 32 MiB,

@@ -18,6 +18,13 @@ import (
 // revokes the oldest, as CometChat keeps "the newest 100".
 const maxTokensPerUser = 100
 
+// maxAuthTokens bounds the auth tokens of all users together (about 27 MB
+// at most), so that forced tokens for many users cannot grow the emulator
+// without end: beyond it, a token that would not replace one of its user's
+// is refused until some are revoked. It is the emulator's limit, not
+// CometChat's.
+const maxAuthTokens = 100000
+
 // store is the emulator's state: users and their auth tokens. Every method
 // takes the lock; stored users are never changed in place except for their
 // presence fields, and Metadata and Tags are never shared with callers.
@@ -157,6 +164,11 @@ func (st *store) create(u cometchatcalls.User, withToken bool) (userView, string
 	if _, ok := st.users[u.UID]; ok { // deactivated users keep their uid
 		return userView{}, "", errUIDAlreadyExists(u.UID)
 	}
+	if withToken {
+		if e := st.tokenRoomLocked(nil); e != nil {
+			return userView{}, "", e
+		}
+	}
 	if len(st.users) >= maxUsers || st.userBytes+len(b) > maxUsersJSON {
 		return userView{}, "", errBadRequest(map[string]string{"uid": fmt.Sprintf(
 			"The emulator keeps at most %d users and %d bytes of their JSON; delete some for good first.", maxUsers, maxUsersJSON)},
@@ -259,6 +271,17 @@ func newToken(uid string, now int64) string {
 	return uid + "_" + strconv.FormatInt(now, 10) + hex.EncodeToString(b[:])
 }
 
+// tokenRoomLocked is the error for issuing one more token to rec (nil:
+// a new user) when maxAuthTokens are kept, unless the token replaces
+// rec's oldest. The caller holds the lock.
+func (st *store) tokenRoomLocked(rec *userRecord) *apiError {
+	if len(st.tokens) < maxAuthTokens || (rec != nil && len(rec.tokens) >= maxTokensPerUser) {
+		return nil
+	}
+	return errBadRequest(map[string]string{"authToken": fmt.Sprintf("The emulator keeps at most %d auth tokens; revoke some first.", maxAuthTokens)},
+		"Failed to validate the data sent with the request: the emulator keeps as many auth tokens as it can.")
+}
+
 // issueLocked creates a token for rec, revoking the oldest beyond
 // maxTokensPerUser. The caller holds the lock.
 func (st *store) issueLocked(rec *userRecord) tokenRecord {
@@ -289,6 +312,9 @@ func (st *store) issue(uid string, force bool) (tokenView, *apiError) {
 	}
 	if !force && len(rec.tokens) > 0 {
 		return rec.tokenView(rec.tokens[len(rec.tokens)-1]), nil
+	}
+	if e := st.tokenRoomLocked(rec); e != nil {
+		return tokenView{}, e
 	}
 	return rec.tokenView(st.issueLocked(rec)), nil
 }

@@ -40,11 +40,13 @@
 // It is meant to run for long and bounds what clients can make it hold:
 // headers must arrive within 10 s (at most 64 KiB of them), a request
 // within 30 s, an answer must be read within 30 s, and a connection idle
-// for a minute is closed. Its memory stays bounded (under about 200 MB
-// whatever clients send, measured): a call's sessionId has at most 255
-// bytes, it remembers the newest 100,000 call tokens, it keeps at most
-// 10,000 users (4 KiB of JSON each, 4 MiB in all), and its request log
-// keeps the newest 10,000 requests within about 32 MiB. Unless
+// for a minute is closed. Its memory stays bounded whatever clients send
+// (each bound measured at its worst: about 40 MB of call tokens, 50 MB of
+// users, 27 MB of auth tokens, 32 MiB of request log): a call's sessionId
+// has at most 255 bytes, it remembers the newest 100,000 call tokens, it
+// keeps at most 10,000 users (4 KiB of JSON each, 4 MiB in all) and
+// 100,000 auth tokens, and its request log keeps the newest 10,000
+// requests within about 32 MiB. Unless
 // GOMEMLIMIT says otherwise, the Go runtime is asked to keep the heap
 // under 192 MiB (a soft limit: it collects garbage sooner, never fails).
 //
