@@ -107,7 +107,7 @@ func (s *Store) ifToken(ctx context.Context, appID, authToken, what string, scri
 	key := s.key(appID)
 	for range maxCompareAttempts {
 		data, err := s.get(ctx, key, "reading")
-		if errors.Is(err, errNoValue) {
+		if errors.Is(err, redis.Nil) {
 			return nil
 		}
 		if err != nil {

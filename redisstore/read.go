@@ -35,16 +35,13 @@ end
 return redis.call('GET', KEYS[1])
 `
 
-// errNoValue is returned by get for a key that does not exist.
-var errNoValue = redis.Nil
-
 // get reads the value at key, refusing one over maxValueSize with
 // ERROR_SESSION_STORE before any of it crosses the network. A missing key
-// is errNoValue; what names the operation in errors ("loading").
+// is redis.Nil; what names the operation in errors ("loading").
 func (s *Store) get(ctx context.Context, key, what string) ([]byte, error) {
 	v, err := getBounded.Run(ctx, s.rdb, []string{key}, maxValueSize).Result()
 	if errors.Is(err, redis.Nil) {
-		return nil, errNoValue
+		return nil, redis.Nil
 	}
 	if err != nil {
 		return nil, s.fail(ctx, what, key, err)
@@ -53,7 +50,7 @@ func (s *Store) get(ctx context.Context, key, what string) ([]byte, error) {
 	case string:
 		return []byte(v), nil
 	case int64:
-		return nil, cometchatcalls.NewStoreError(fmt.Sprintf("redisstore: key %s does not hold a session: larger than 1 MiB (%d bytes); not read",
+		return nil, cometchatcalls.NewStoreError(fmt.Sprintf("redisstore: key %s does not hold a session: larger than 1 MiB (%d bytes); not read", // maxValueSize
 			strconv.Quote(key), v), nil)
 	}
 	return nil, cometchatcalls.NewStoreError(fmt.Sprintf("redisstore: key %s: unexpected answer of type %T to the bounded read", strconv.Quote(key), v), nil)

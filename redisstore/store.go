@@ -131,7 +131,7 @@ func (s *Store) Load(ctx context.Context, appID string) (*cometchatcalls.Session
 	}
 	key := s.key(appID)
 	data, err := s.get(ctx, key, "loading")
-	if errors.Is(err, errNoValue) {
+	if errors.Is(err, redis.Nil) {
 		return nil, nil
 	}
 	if err != nil {
