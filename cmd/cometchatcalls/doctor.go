@@ -199,7 +199,7 @@ func netError(msg string) *errorJSON {
 // that it does not know the token.
 func checkAppID(ctx context.Context, cl *cometchatcalls.Client, cfg *config) checkResult {
 	r := checkResult{Check: "app ID", Detail: cfg.appID + " in region " + cfg.region}
-	_, err := cl.LoginWithAuthToken(ctx, "cometchatcalls-doctor-"+probeUID())
+	_, err := cl.LoginWithAuthToken(ctx, probeUID()) // a token nobody was given
 	if err == nil || errors.Is(err, cometchatcalls.ErrAuthTokenNotFound) {
 		r.OK = true
 		return r
