@@ -131,14 +131,14 @@ func (a *AdminClient) GetUser(ctx context.Context, uid string) (*User, error) {
 
 // user sends a request whose answer is a user.
 func (a *AdminClient) user(ctx context.Context, method, path string, body []byte) (*User, error) {
-	var u User
-	if e := do(ctx, a.t, a.request(method, path, body), &u); e != nil {
+	u, e := do[User](ctx, a.t, a.request(method, path, body))
+	if e != nil {
 		return nil, e
 	}
 	if u.UID == "" {
 		return nil, invalidResponse(http.StatusOK, "the user in the answer has no uid", nil)
 	}
-	return &u, nil
+	return u, nil
 }
 
 // DeleteUserOptions tunes AdminClient.DeleteUser; nil means the defaults.
@@ -240,8 +240,8 @@ func (a *AdminClient) CreateAuthToken(ctx context.Context, uid string, opts *Cre
 	body, _ := json.Marshal(struct {
 		Force bool `json:"force"`
 	}{o.Force})
-	var data authTokenData
-	if e := do(ctx, a.t, a.request(http.MethodPost, tokensPath(uid), body), &data); e != nil {
+	data, e := do[authTokenData](ctx, a.t, a.request(http.MethodPost, tokensPath(uid), body))
+	if e != nil {
 		return nil, e
 	}
 	tok, e := data.authToken(uid)
@@ -367,8 +367,7 @@ func (a *AdminClient) FlushAuthTokens(ctx context.Context, uid string) error {
 // send sends a request whose answer (a deletion's success message) carries
 // nothing the caller needs.
 func (a *AdminClient) send(ctx context.Context, req request) error {
-	var ignored struct{}
-	if e := do(ctx, a.t, req, &ignored); e != nil {
+	if _, e := do[struct{}](ctx, a.t, req); e != nil {
 		return e
 	}
 	return nil

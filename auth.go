@@ -148,9 +148,9 @@ func (c *Client) loginFailed(t ticket, e *Error) (*User, *Error) {
 func (c *Client) newSession(ctx context.Context, cur *session, cr credentials) (*session, *Error) {
 	token := cr.token
 	if cr.withKey {
-		var tok authTokenData
 		req := newRequest(roleAdmin, http.MethodPost, "/users/"+url.PathEscape(cr.uid)+"/auth_tokens", cr.authKey, c.loginBody, cur.token)
-		if e := do(ctx, c.t, req, &tok); e != nil {
+		tok, e := do[authTokenData](ctx, c.t, req)
+		if e != nil {
 			return nil, e
 		}
 		if validateToken(tok.AuthToken) != nil {
@@ -175,14 +175,14 @@ type authTokenData struct {
 // me sends a request to {client}/me with token and decodes the user; known
 // are the call's other credentials.
 func (c *Client) me(ctx context.Context, method string, token secret, body []byte, known ...secret) (*User, *Error) {
-	var u User
-	if e := do(ctx, c.t, newRequest(roleClient, method, "/me", token, body, known...), &u); e != nil {
+	u, e := do[User](ctx, c.t, newRequest(roleClient, method, "/me", token, body, known...))
+	if e != nil {
 		return nil, e
 	}
 	if u.UID == "" {
 		return nil, invalidResponse(http.StatusOK, "the user in the answer has no uid", nil)
 	}
-	return &u, nil
+	return u, nil
 }
 
 // revokePrevious logs prev out on the server once next replaced it in the
@@ -198,8 +198,7 @@ func (c *Client) revokePrevious(ctx context.Context, prev, next *session, authKe
 // revoke asks the server to end s's token (DELETE /me). A token the server
 // no longer knows counts as revoked.
 func (c *Client) revoke(ctx context.Context, s *session, known ...secret) *Error {
-	var ignored struct{}
-	e := do(ctx, c.t, newRequest(roleClient, http.MethodDelete, "/me", s.token, nil, known...), &ignored)
+	_, e := do[struct{}](ctx, c.t, newRequest(roleClient, http.MethodDelete, "/me", s.token, nil, known...))
 	if e != nil && e.Code != CodeAuthTokenNotFound {
 		return e
 	}

@@ -160,8 +160,7 @@ func (c *Client) requestCallToken(ctx context.Context, sessionID string, token s
 	body, _ := json.Marshal(struct {
 		SessionID string `json:"sessionId"`
 	}{sessionID})
-	var data callTokenData
-	e := do(ctx, c.t, newRequest(roleCall, http.MethodPost, "/call_tokens", token, body, known...), &data)
+	data, e := do[callTokenData](ctx, c.t, newRequest(roleCall, http.MethodPost, "/call_tokens", token, body, known...))
 	if e != nil {
 		return nil, e
 	}

@@ -607,7 +607,7 @@ func TestScrub_EveryCredentialTheCallKnows(t *testing.T) {
 		mt.RegisterNoResponder(rawResponder(404, "application/json", body))
 		var logs strings.Builder
 		tr := newTestTransport(t, mt, WithLogger(newTestLogger(&logs)))
-		e := do(context.Background(), tr, req(), &struct{}{})
+		_, e := do[struct{}](context.Background(), tr, req())
 		require.NotNil(t, e)
 		assert.Equal(t, "ERR_"+redacted, e.Code)
 		assert.Contains(t, e.Message, "key "+redacted+" "+redacted+" "+redacted+" token")
@@ -622,7 +622,7 @@ func TestScrub_EveryCredentialTheCallKnows(t *testing.T) {
 		mt := httpmock.NewMockTransport()
 		mt.RegisterNoResponder(httpmock.NewErrorResponder(fmt.Errorf("proxy refused %s with key %s and %s", pathTok, key, otherKey)))
 		tr := newTestTransport(t, mt, WithRetries(0))
-		e := do(context.Background(), tr, req(), &struct{}{})
+		_, e := do[struct{}](context.Background(), tr, req())
 		require.NotNil(t, e)
 		texts := map[string]string{"Error()": e.Error()}
 		for level, c := 0, errors.Unwrap(e); c != nil; level, c = level+1, errors.Unwrap(c) {

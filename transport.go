@@ -153,19 +153,17 @@ func (t *transport) close() {
 	}
 }
 
-// do sends req, retrying what is safe, and decodes the "data" of a
-// successful answer into out, which must not be nil (pass a struct{} to
-// ignore the data).
-func do[T any](ctx context.Context, t *transport, req request, out *T) *Error {
+// do sends req, retrying what is safe, and returns the "data" of a
+// successful answer, decoded as a T (a struct{} ignores it).
+func do[T any](ctx context.Context, t *transport, req request) (*T, *Error) {
 	// Each attempt decodes into a clean envelope, so a failed answer leaves
 	// nothing behind for the next one, and a missing "data" stays nil (an
 	// invalid response) instead of looking like an empty success.
 	var env *envelope[T]
 	if e := doEnvelope(ctx, t, req, func() envelopeView { env = &envelope[T]{}; return env }); e != nil {
-		return e
+		return nil, e
 	}
-	*out = *env.Data
-	return nil
+	return env.Data, nil
 }
 
 // doEnvelope is do for a caller that needs more of the answer than "data"
