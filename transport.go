@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"runtime"
@@ -95,6 +96,7 @@ func newTransport(appID string, cfg *config) *transport {
 		SetDebug(false).
 		SetCookieJar(nil).
 		SetRetryCount(0).
+		SetPreRequestHook(emptyBodyIsNoBody).
 		SetHeaders(map[string]string{
 			"appId":      appID,
 			"Accept":     "application/json",
@@ -121,6 +123,19 @@ func newTransport(appID string, cfg *config) *transport {
 		logger:       logger,
 		sleep:        sleep,
 	}
+}
+
+// emptyBodyIsNoBody marks a body-less request's body as http.NoBody.
+// resty gives net/http a copy of NoBody (a DELETE's, say) that net/http
+// cannot tell is empty, so net/http would probe it (a goroutine and a
+// timer) before sending every such request. The SDK's bodies are all in
+// memory: ContentLength 0 means empty.
+func emptyBodyIsNoBody(_ *resty.Client, r *http.Request) error {
+	if r.ContentLength == 0 && r.Body != nil {
+		r.Body = http.NoBody
+		r.GetBody = func() (io.ReadCloser, error) { return http.NoBody, nil }
+	}
+	return nil
 }
 
 // newAdminTransport builds the transport of an AdminClient, whose requests

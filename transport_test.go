@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"io"
 	"net"
 	"net/http"
 	"strings"
@@ -321,4 +322,51 @@ func TestDeadlineWhileReadingTheBodyIsANetworkError(t *testing.T) {
 	_, err := c.Login(ctx, testUID, testAuthKey)
 	requireCode(t, err, CodeNetwork)
 	assert.ErrorIs(t, err, context.DeadlineExceeded)
+}
+
+// A body-less request reaches net/http as http.NoBody, so net/http sends
+// it without first reading it on a goroutine; a request with a body keeps
+// its length and bytes.
+func TestBodylessRequestIsNoBody(t *testing.T) {
+	t.Parallel()
+	type seen struct {
+		body          io.ReadCloser
+		contentLength int64
+		contentType   string
+		bytes         string
+	}
+	var got []seen
+	record := func(next httpmock.Responder) httpmock.Responder {
+		return func(r *http.Request) (*http.Response, error) {
+			s := seen{body: r.Body, contentLength: r.ContentLength, contentType: r.Header.Get("Content-Type")}
+			if r.Body != nil {
+				b, err := io.ReadAll(r.Body)
+				require.NoError(t, err)
+				s.bytes = string(b)
+			}
+			got = append(got, s)
+			return next(r)
+		}
+	}
+	c, mt := setup(t)
+	mt.RegisterResponder(http.MethodPost, tokenURL, record(dataResponder(200, map[string]any{"uid": testUID, "authToken": testToken})))
+	mt.RegisterResponder(http.MethodPut, meURL, record(dataResponder(200, userJSON(testUID, "A"))))
+	mt.RegisterResponder(http.MethodDelete, meURL, record(dataResponder(200, map[string]any{"success": true})))
+
+	_, err := c.Login(context.Background(), testUID, testAuthKey)
+	require.NoError(t, err)
+	require.NoError(t, c.Logout(context.Background()))
+
+	require.Len(t, got, 3)
+	for i, s := range got[:2] {
+		assert.NotEqual(t, http.NoBody, s.body, "request %d has a body", i)
+		assert.Equal(t, int64(len(s.bytes)), s.contentLength, "request %d", i)
+		assert.Contains(t, s.bytes, `"platform"`, "request %d", i)
+		assert.Equal(t, "application/json", s.contentType, "request %d", i)
+	}
+	logout := got[2]
+	assert.Equal(t, http.NoBody, logout.body, "DELETE /me goes as http.NoBody")
+	assert.Zero(t, logout.contentLength)
+	assert.Empty(t, logout.bytes)
+	assert.Empty(t, logout.contentType, "no body, no Content-Type")
 }
