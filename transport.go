@@ -238,6 +238,14 @@ func (t *transport) attempt(ctx context.Context, req *request, n int, env envelo
 	return e
 }
 
+// The credential headers, spelled as net/http writes them (names are
+// case-insensitive): a name already in canonical form is not copied on
+// every request.
+var (
+	headerAPIKey    = http.CanonicalHeaderKey("apiKey")
+	headerAuthToken = http.CanonicalHeaderKey("authToken")
+)
+
 // exchange is one HTTP round trip of req, bounded by the per-attempt
 // timeout, and the status of the answer (0 without one).
 func (t *transport) exchange(ctx context.Context, req *request, env envelopeView) (int, *Error) {
@@ -246,9 +254,9 @@ func (t *transport) exchange(ctx context.Context, req *request, env envelopeView
 
 	r := t.rc.R().SetContext(actx).SetDoNotParseResponse(true)
 	if req.role == roleAdmin {
-		r.SetHeader("apiKey", req.cred.reveal())
+		r.SetHeader(headerAPIKey, req.cred.reveal())
 	} else {
-		r.SetHeader("authToken", req.cred.reveal())
+		r.SetHeader(headerAuthToken, req.cred.reveal())
 	}
 	if req.body != nil {
 		// An io.Reader body goes to net/http as it is; resty copies a
