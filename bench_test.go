@@ -918,8 +918,9 @@ func TestLoginRatio(t *testing.T) {
 			median(sdk.ns)/1e3, median(raw.ns)/1e3, median(sdk.allocs), median(raw.allocs))
 		if len(variants) > 2 {
 			rs := variants[2]
-			line += fmt.Sprintf("   resty/raw: time %.3f allocs %.3f (µs/op %.1f; allocs/op %.0f)",
-				medianRatio(rs.ns, raw.ns), medianRatio(rs.allocs, raw.allocs), median(rs.ns)/1e3, median(rs.allocs))
+			line += fmt.Sprintf("   resty/raw: time %.3f allocs %.3f (µs/op %.1f; allocs/op %.0f)   sdk/resty: time %.3f allocs %.3f",
+				medianRatio(rs.ns, raw.ns), medianRatio(rs.allocs, raw.allocs), median(rs.ns)/1e3, median(rs.allocs),
+				medianRatio(sdk.ns, rs.ns), medianRatio(sdk.allocs, rs.allocs))
 		}
 		t.Logf("%s   [median of %d pairs × %d ops; sdk/raw time ratios %s]", line, pairs, iters, fmtRatios(ratios(sdk.ns, raw.ns)))
 	}
