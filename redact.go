@@ -43,7 +43,9 @@ type scrubber []string
 // newScrubber lists every credential in creds as it may be quoted back: as
 // it is, path-escaped and query-escaped (a server or proxy quoting the URL).
 // The longest come first, so that a credential inside another one cannot
-// leave the rest of the longer one behind.
+// leave the rest of the longer one behind. Sorting also brings duplicates
+// together: n credentials cost n log n, which matters for ListAuthTokens,
+// whose later pages know every token the earlier ones returned.
 func newScrubber(creds ...secret) scrubber {
 	sc := make(scrubber, 0, 3*len(creds))
 	for _, c := range creds {
@@ -51,14 +53,12 @@ func newScrubber(creds ...secret) scrubber {
 			continue
 		}
 		raw := c.reveal()
-		for _, form := range [...]string{raw, url.PathEscape(raw), url.QueryEscape(raw)} {
-			if !slices.Contains(sc, form) {
-				sc = append(sc, form)
-			}
-		}
+		sc = append(sc, raw, url.PathEscape(raw), url.QueryEscape(raw))
 	}
-	slices.SortStableFunc(sc, func(a, b string) int { return cmp.Compare(len(b), len(a)) })
-	return sc
+	slices.SortFunc(sc, func(a, b string) int {
+		return cmp.Or(cmp.Compare(len(b), len(a)), strings.Compare(a, b))
+	})
+	return slices.Compact(sc)
 }
 
 // string replaces every occurrence of every credential in s.

@@ -639,3 +639,27 @@ func TestScrub_LongestCredentialFirst(t *testing.T) {
 	sc := newScrubber("abc", "abcdef-long")
 	assert.Equal(t, "x "+redacted+" y "+redacted, sc.string("x abcdef-long y abc"))
 }
+
+// TestScrub_EachFormOnce: a credential given twice, or whose escaped forms
+// are the same text, is listed once, longest form first.
+func TestScrub_EachFormOnce(t *testing.T) {
+	t.Parallel()
+	assert.Equal(t, scrubber{"a%2Bb", "a+b"}, newScrubber("a+b", "", "a+b"))
+	assert.Equal(t, scrubber{"tok"}, newScrubber("tok", "tok"))
+	assert.Empty(t, newScrubber(""))
+}
+
+// BenchmarkNewScrubber_ManyTokens: the scrubber of a ListAuthTokens page
+// that knows the 10,000 tokens of the 100 pages before it.
+func BenchmarkNewScrubber_ManyTokens(b *testing.B) {
+	creds := make([]secret, 10_000)
+	for i := range creds {
+		creds[i] = secret(fmt.Sprintf("cometchat-uid-%d_1700000000%040d", i, i))
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if sc := newScrubber(creds...); len(sc) != len(creds) {
+			b.Fatalf("%d forms, want %d", len(sc), len(creds))
+		}
+	}
+}
