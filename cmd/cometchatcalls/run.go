@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"strings"
 	"time"
@@ -208,72 +207,4 @@ func (c *cli) help(topic []string) int {
 		return exitOK
 	}
 	return c.fail(context.Background(), usagef("help", "no help for %q: run cometchatcalls help", strings.Join(topic, " ")))
-}
-
-// stdinSecret reads a secret from stdin: everything up to EOF, or one line
-// when stdin is a terminal, trimmed of surrounding white space. It gives up
-// when ctx ends (Ctrl-C while the program waits for input).
-func (c *cli) stdinSecret(ctx context.Context, what string) (string, error) {
-	const limit = 64 << 10
-	terminal := false
-	if f, ok := c.stdin.(*os.File); ok {
-		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
-			terminal = true
-			fmt.Fprintf(c.stderr, "Paste the %s, then press Enter (it is shown as you type; piping it is safer): ", what)
-		}
-	}
-	type result struct {
-		s   string
-		err error
-	}
-	done := make(chan result, 1)
-	go func() {
-		var b []byte
-		var err error
-		if terminal {
-			b, err = readLine(c.stdin, limit)
-		} else {
-			b, err = io.ReadAll(io.LimitReader(c.stdin, limit+1))
-		}
-		done <- result{strings.TrimSpace(string(b)), err}
-	}()
-	select {
-	case r := <-done:
-		switch {
-		case r.err != nil:
-			return "", fmt.Errorf("reading the %s from stdin: %w", what, r.err)
-		case len(r.s) > limit:
-			return "", usagef("", "the %s on stdin is longer than %d bytes", what, limit)
-		}
-		return r.s, nil
-	case <-ctx.Done():
-		// The reader goroutine stays blocked on stdin; the process exits.
-		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			return "", fmt.Errorf("no %s arrived on stdin within -timeout (%v): pipe it, or raise -timeout", what, c.g.timeout)
-		}
-		return "", ctx.Err()
-	}
-}
-
-// readLine reads up to a line feed, byte by byte so that nothing after the
-// line is consumed.
-func readLine(r io.Reader, limit int) ([]byte, error) {
-	var line []byte
-	b := make([]byte, 1)
-	for len(line) <= limit {
-		n, err := r.Read(b)
-		if n == 1 {
-			if b[0] == '\n' {
-				return line, nil
-			}
-			line = append(line, b[0])
-		}
-		if errors.Is(err, io.EOF) {
-			return line, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-	}
-	return line, nil
 }

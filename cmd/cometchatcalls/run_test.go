@@ -174,14 +174,3 @@ func TestUsageError_IsExit2EvenWhenInterrupted(t *testing.T) {
 	cancel()
 	assert.Equal(t, exitUsage, cliCtx(t, ctx, strings.NewReader(""), "bogus").code)
 }
-
-// TestStdinSecret_TimeoutSaysWhatItWaitedFor: a secret that does not
-// arrive within -timeout fails with a message naming it.
-func TestStdinSecret_TimeoutSaysWhatItWaitedFor(t *testing.T) {
-	newWorld(t)
-	never, w := io.Pipe()
-	t.Cleanup(func() { _ = w.Close() })
-	r := cliCtx(t, context.Background(), never, "login", "-with-token", "-timeout", "100ms")
-	assert.Equal(t, exitFailure, r.code)
-	assert.Contains(t, r.stderr, "no auth token arrived on stdin within -timeout")
-}
