@@ -122,21 +122,25 @@ func TestBinary(t *testing.T) {
 	secrets = append(secrets, wrong)
 	sh(wrong, 4, "-debug", "user", "list", "-api-key-stdin")
 
-	// Ctrl-C while the tool waits for a token on stdin: exit 130.
-	cmd := exec.Command(bin, "login", "-with-token")
-	cmd.Env = env
-	stdin, err := cmd.StdinPipe()
-	require.NoError(t, err)
-	var e bytes.Buffer
-	cmd.Stderr = &e
-	require.NoError(t, cmd.Start())
-	time.Sleep(200 * time.Millisecond)
-	require.NoError(t, cmd.Process.Signal(os.Interrupt))
-	err = cmd.Wait()
-	_ = stdin.Close()
-	var ee *exec.ExitError
-	require.ErrorAs(t, err, &ee)
-	assert.Equal(t, 130, ee.ExitCode(), e.String())
+	// Ctrl-C while the tool waits for a token on stdin: exit 130; SIGTERM:
+	// exit 143.
+	for sig, code := range map[os.Signal]int{os.Interrupt: 130, syscall.SIGTERM: 143} {
+		cmd := exec.Command(bin, "login", "-with-token")
+		cmd.Env = env
+		stdin, err := cmd.StdinPipe()
+		require.NoError(t, err)
+		var e bytes.Buffer
+		cmd.Stderr = &e
+		require.NoError(t, cmd.Start())
+		time.Sleep(200 * time.Millisecond)
+		require.NoError(t, cmd.Process.Signal(sig))
+		err = cmd.Wait()
+		_ = stdin.Close()
+		var ee *exec.ExitError
+		require.ErrorAs(t, err, &ee, sig)
+		assert.Equal(t, code, ee.ExitCode(), "%v: %s", sig, e.String())
+		assert.Equal(t, "cometchatcalls: interrupted\n", e.String(), sig)
+	}
 
 	// Log out; the session file then holds nobody.
 	sh("", 0, "logout")

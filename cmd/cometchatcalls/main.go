@@ -20,21 +20,19 @@
 // from the environment or from stdin.
 //
 // Exit codes: 0 success, 1 failure, 2 usage error, 4 not logged in or
-// credentials rejected, 130 interrupted (Ctrl-C).
+// credentials rejected, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).
 package main
 
 import (
 	"context"
 	"os"
-	"os/signal"
-	"syscall"
 )
 
 func main() {
 	// Ctrl-C cancels the command's context instead of killing the process,
 	// so a request in flight is abandoned and no session file is left
 	// half-written.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := notifyContext(context.Background())
 	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)

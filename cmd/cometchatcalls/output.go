@@ -76,9 +76,9 @@ func toErrorJSON(err error) *errorJSON {
 }
 
 // fail reports err on stderr and returns the exit code. When ctx, the
-// run's own context, has ended, the user pressed Ctrl-C: whatever the
-// command was doing failed because of that, so the report says so and the
-// code is 130.
+// run's own context, has ended, the user pressed Ctrl-C (or the process
+// got SIGTERM): whatever the command was doing failed because of that, so
+// the report says so and the code is 130 (143 for SIGTERM).
 func (c *cli) fail(ctx context.Context, err error) int {
 	var ue *usageError
 	if ctx.Err() != nil && !errors.As(err, &ue) {
@@ -87,7 +87,7 @@ func (c *cli) fail(ctx context.Context, err error) int {
 		} else {
 			fmt.Fprintln(c.stderr, "cometchatcalls: interrupted")
 		}
-		return exitInterrupted
+		return interruptedCode(ctx)
 	}
 	if c.g.json {
 		writeJSON(c.stderr, map[string]any{"error": toErrorJSON(err)})

@@ -18,6 +18,7 @@ const (
 	exitUsage       = 2
 	exitAuth        = 4   // not logged in, or credentials rejected
 	exitInterrupted = 130 // 128 + SIGINT, as shells report it
+	exitTerminated  = 143 // 128 + SIGTERM
 )
 
 const defaultTimeout = 15 * time.Second

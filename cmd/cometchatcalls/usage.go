@@ -76,7 +76,7 @@ Global flags (before or after the command):
   -debug      the SDK's request log on stderr, credentials redacted
 
 Exit codes: 0 success, 1 failure, 2 usage error, 4 not logged in or
-credentials rejected, 130 interrupted.
+credentials rejected, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).
 
 Try it against the emulator:
   cometchatcalls emulator &
