@@ -60,19 +60,22 @@ type errorJSON struct {
 	Advice    string `json:"advice,omitempty"`
 }
 
+// toErrorJSON escapes code and message as text output does (clean): JSON
+// escapes control characters but not those that reorder or hide text
+// (U+202E), and -json output is read on terminals too.
 func toErrorJSON(err error) *errorJSON {
 	var ue *usageError
 	var e *cometchatcalls.Error
 	switch {
 	case errors.As(err, &ue):
-		return &errorJSON{Code: codeUsage, Message: ue.msg}
+		return &errorJSON{Code: codeUsage, Message: clean(ue.msg)}
 	case errors.As(err, &e):
-		return &errorJSON{Code: e.Code, Message: e.Message, Retryable: e.Retryable(), Advice: advice(e.Code)}
+		return &errorJSON{Code: clean(e.Code), Message: clean(e.Message), Retryable: e.Retryable(), Advice: advice(e.Code)}
 	}
 	if errors.Is(err, errDoctorFailed) {
-		return &errorJSON{Code: "ERROR_CHECKS_FAILED", Message: err.Error()}
+		return &errorJSON{Code: "ERROR_CHECKS_FAILED", Message: clean(err.Error())}
 	}
-	return &errorJSON{Code: "ERROR_CLI", Message: err.Error()}
+	return &errorJSON{Code: "ERROR_CLI", Message: clean(err.Error())}
 }
 
 // fail reports err on stderr and returns the exit code. When ctx, the

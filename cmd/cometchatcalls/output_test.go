@@ -56,3 +56,13 @@ func TestToErrorJSON(t *testing.T) {
 	assert.True(t, e.Retryable)
 	assert.Equal(t, "ERROR_CLI", toErrorJSON(errors.New("x")).Code)
 }
+
+// TestToErrorJSON_EscapesWhatCouldDriveATerminal: a server's code or
+// message that would reorder or hide text reaches -json output escaped.
+func TestToErrorJSON_EscapesWhatCouldDriveATerminal(t *testing.T) {
+	got := toErrorJSON(&cometchatcalls.Error{Code: "ERR_\u202eX", Message: "token \u202egnp.exe\x1b[2J"})
+	assert.Equal(t, `ERR_\u202eX`, got.Code)
+	assert.Equal(t, `token \u202egnp.exe\u001b[2J`, got.Message)
+	assert.Equal(t, `bad \u2066flag`, toErrorJSON(usagef("", "bad \u2066flag")).Message)
+	assert.Equal(t, `x\u202e`, toErrorJSON(errors.New("x\u202e")).Message)
+}
