@@ -15,10 +15,10 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/cometchat-go/cometchatcalls/internal/syncbuf"
 	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -105,24 +105,6 @@ func (lc *leakChecker) checkError(step string, err error) {
 	walk("err", err)
 }
 
-// lockedBuffer is a bytes.Buffer that loggers may share.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // teeHandler sends every record to each of its handlers.
 type teeHandler []slog.Handler
 
@@ -164,8 +146,8 @@ func (h teeHandler) WithGroup(name string) slog.Handler {
 
 // debugLoggers returns a logger writing debug JSON into one buffer and
 // debug text into the other.
-func debugLoggers() (*slog.Logger, *lockedBuffer, *lockedBuffer) {
-	jsonOut, textOut := &lockedBuffer{}, &lockedBuffer{}
+func debugLoggers() (*slog.Logger, *syncbuf.Buffer, *syncbuf.Buffer) {
+	jsonOut, textOut := &syncbuf.Buffer{}, &syncbuf.Buffer{}
 	opts := &slog.HandlerOptions{Level: slog.LevelDebug, AddSource: true}
 	return slog.New(teeHandler{slog.NewJSONHandler(jsonOut, opts), slog.NewTextHandler(textOut, opts)}), jsonOut, textOut
 }

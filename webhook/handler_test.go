@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/cometchat-go/cometchatcalls/internal/syncbuf"
 	"github.com/cometchat-go/cometchatcalls/webhook"
 )
 
@@ -27,12 +28,12 @@ type receiver struct {
 	srv    *httptest.Server
 	calls  atomic.Int32
 	events chan *webhook.Event
-	logBuf *syncBuffer
+	logBuf *syncbuf.Buffer
 }
 
 func newReceiver(t *testing.T, fnErr error) *receiver {
 	t.Helper()
-	rc := &receiver{events: make(chan *webhook.Event, 100), logBuf: &syncBuffer{}}
+	rc := &receiver{events: make(chan *webhook.Event, 100), logBuf: &syncbuf.Buffer{}}
 	h := webhook.Handler(newVerifier(t), func(_ context.Context, e *webhook.Event) error {
 		rc.calls.Add(1)
 		rc.events <- e
@@ -187,24 +188,6 @@ func TestHandler_Concurrent(t *testing.T) {
 	}
 	wg.Wait()
 	assert.EqualValues(t, 10, rc.calls.Load())
-}
-
-// syncBuffer is a bytes.Buffer safe for concurrent use.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // TestHandler_BehindMaxBytesHandlerIs413: a body that an
