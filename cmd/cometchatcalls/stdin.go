@@ -20,6 +20,9 @@ const secretLimit = 64 << 10
 // terminal's scrollback. It gives up when ctx ends (Ctrl-C while the
 // program waits for input), giving the terminal its echo back first.
 func (c *cli) stdinSecret(ctx context.Context, what string) (string, error) {
+	if err := ctx.Err(); err != nil {
+		return "", err // nothing read, the terminal untouched
+	}
 	tty, isTTY := terminalOf(c.stdin)
 	var restore func()
 	if isTTY {

@@ -99,3 +99,16 @@ func TestStdinSecret_CtrlCAtATerminalGivesEchoBack(t *testing.T) {
 	_, err := io.WriteString(master, "\n")
 	require.NoError(t, err)
 }
+
+// TestStdinSecret_DoneContextLeavesTheTerminalAlone: with its context
+// already done, nothing is prompted or read and echo stays on.
+func TestStdinSecret_DoneContextLeavesTheTerminalAlone(t *testing.T) {
+	_, slave := openPTY(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var stderr strings.Builder
+	_, err := (&cli{stdin: slave, stderr: &stderr}).stdinSecret(ctx, "auth key")
+	assert.ErrorIs(t, err, context.Canceled)
+	assert.Empty(t, stderr.String())
+	assert.True(t, echoOn(t, slave))
+}
